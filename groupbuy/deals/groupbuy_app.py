@@ -15,6 +15,11 @@ app = GroupbuyApp(
     listing_withdrawal_blockers=(
         "groupbuy.deals.listing_prices:listing_withdrawal_blockers"
     ),
+    # A product an operator stops selling, or sells again: the shops with an
+    # open group buy of it are told (deals/product_selling.py).
+    product_selling_changed=(
+        "groupbuy.deals.product_selling:tell_shops_product_selling_changed"
+    ),
     # Produce deals and buyers already in (deals/demo.py).
     demo_data="groupbuy.deals.demo:load_demo_data",
     api_routers={
@@ -44,6 +49,13 @@ app = GroupbuyApp(
         "deals.shop.failed": _("Your group buy did not go ahead"),
         "deals.shop.stopped": _("Your group buy was stopped by the platform"),
         "deals.shop.stopped_by_owner": _("Another owner stopped your group buy"),
+        # deals/product_selling.py, to the owners too.
+        "deals.shop.product_stopped": _(
+            "A product of your open group buys is no longer sold"
+        ),
+        "deals.shop.product_resumed": _(
+            "A product of your open group buys is sold again"
+        ),
     },
     notification_audiences={
         "deals.shop.tier_reached": NotificationAudience.MERCHANT_STAFF,
@@ -51,5 +63,7 @@ app = GroupbuyApp(
         "deals.shop.failed": NotificationAudience.MERCHANT_STAFF,
         "deals.shop.stopped": NotificationAudience.MERCHANT_STAFF,
         "deals.shop.stopped_by_owner": NotificationAudience.MERCHANT_STAFF,
+        "deals.shop.product_stopped": NotificationAudience.MERCHANT_STAFF,
+        "deals.shop.product_resumed": NotificationAudience.MERCHANT_STAFF,
     },
 )

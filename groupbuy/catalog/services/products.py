@@ -26,6 +26,7 @@ from groupbuy.catalog.services._common import (
     is_set,
 )
 from groupbuy.catalog.signals import demand_thresholds_changed
+from groupbuy.core import plugins
 from groupbuy.core.audit import audit_log
 from groupbuy.core.locks import transaction_lock
 from groupbuy.core.transactions import after_commit
@@ -291,13 +292,16 @@ def product_selling_stop(*, actor, product: Product) -> Product:
     Snap and the catalogue's search stop finding it; no shop may list it or
     open a group buy of it; its open group buys stay open but take no new
     joins (``deals.join_guards``): their orders stay, and they close at their
-    deadline as before. Sent again, nothing changes and nothing is logged."""
+    deadline as before; the owners of each shop with such a group buy are told
+    (``product_selling_changed``). Sent again, nothing changes, nothing is
+    logged and nobody is told."""
     return _product_selling_set(actor=actor, product=product, is_active=False)
 
 
 def product_selling_resume(*, actor, product: Product) -> Product:
     """Sell a stopped ``product`` again (operators only): found, listed and
-    joined as before. Sent again, nothing changes and nothing is logged."""
+    joined as before, and the shops with an open group buy of it told so.
+    Sent again, nothing changes, nothing is logged and nobody is told."""
     return _product_selling_set(actor=actor, product=product, is_active=True)
 
 
@@ -319,5 +323,8 @@ def _product_selling_set(*, actor, product: Product, is_active: bool) -> Product
                 ),
                 obj=locked,
             )
+            # The shops with an open group buy of it are told (deals), once:
+            # only the request that changed it gets here.
+            plugins.product_selling_changed(locked, is_active=is_active)
     product.is_active = locked.is_active
     return product

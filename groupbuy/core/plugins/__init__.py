@@ -11,14 +11,15 @@ strings, imported only when the project wires them, so declaring an app imports
 nothing heavy. See docs/architecture.md, "Extension points".
 
 Import from here; the modules split the registry by who asks: the declaration
-itself, finding it, the project's wiring, the pages, personal data, blockers,
-kinds and reportable kinds.
+itself, finding it, the project's wiring, the pages, personal data, blockers
+(and what apps do when a product stops selling), kinds and reportable kinds.
 """
 
 from groupbuy.core.plugins.blockers import (
     branch_close_blockers,
     listing_price_blockers,
     listing_withdrawal_blockers,
+    product_selling_changed,
 )
 from groupbuy.core.plugins.declaration import PAGE_SLOTS, GroupbuyApp, NavEntry
 from groupbuy.core.plugins.kinds import (
@@ -89,6 +90,7 @@ __all__ = [
     "notification_kinds",
     "page_part_templates",
     "personal_data_providers",
+    "product_selling_changed",
     "reportable_kinds",
     "signed_in_scripts",
     "upload_limits",

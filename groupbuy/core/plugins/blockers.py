@@ -1,4 +1,5 @@
-"""What the apps say must happen before a branch closes or a listing changes."""
+"""What the apps say must happen before a branch closes or a listing changes,
+and what they do once a product is stopped or sold again."""
 
 from __future__ import annotations
 
@@ -36,3 +37,11 @@ def listing_withdrawal_blockers(listing) -> list[str]:
         if app.listing_withdrawal_blockers
         for blocker in load(app.listing_withdrawal_blockers)(listing)
     ]
+
+
+def product_selling_changed(product, *, is_active: bool) -> None:
+    """Let every app that asked act on ``product`` being stopped (``is_active``
+    False) or sold again, in app order, in the caller's transaction."""
+    for app in installed_apps():
+        if app.product_selling_changed:
+            load(app.product_selling_changed)(product, is_active=is_active)

@@ -167,6 +167,12 @@ class GroupbuyApp:
     # price to buyers), or nothing: while any app names something, switching
     # it off is refused (409)
     listing_withdrawal_blockers: str = ""
+    # "module:function" taking a product and keyword ``is_active``, called in
+    # the transaction where an operator stops selling the product (False) or
+    # sells it again (True), once per change: what the app's own things of that
+    # product now mean for the people it tells (notifications it queues there
+    # are delivered after commit, and not at all if it rolls back)
+    product_selling_changed: str = ""
     # "module:function" taking the deals a list shows as cards (the home page,
     # a search), returning {deal pk: [label, ...]} for the deals the app names
     # a kind of ("Team buy"), read in one query for the whole list, not one a

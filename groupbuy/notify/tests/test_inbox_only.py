@@ -116,6 +116,8 @@ STAFF_KINDS = {
     "deals.shop.failed",
     "deals.shop.stopped",
     "deals.shop.stopped_by_owner",
+    "deals.shop.product_stopped",
+    "deals.shop.product_resumed",
     "demands.offer_declined",
     "demands.match",
     "payments.payout_account.changed",

@@ -12,7 +12,8 @@ from groupbuy.catalog.tests.factories import (
 )
 from groupbuy.core.models import AuditEntry
 from groupbuy.deals.models import Deal
-from groupbuy.deals.tests.factories import make_deal, make_user
+from groupbuy.deals.tests.factories import make_deal, make_merchant, make_user
+from groupbuy.notify.models import Notification
 
 pytestmark = pytest.mark.django_db
 
@@ -84,13 +85,15 @@ def test_the_page_shows_the_product_and_its_open_group_buys(client):
     stop = page.split('id="operator-product-stop"', 1)[1].split("</details>", 1)[0]
     assert (
         "Its 2 open group buys stay open and listed but take no new joins: the "
-        "orders already made stay, and each closes at its deadline as usual."
+        "orders already made stay, and each closes at its deadline as usual. The "
+        "owners of the shops running them are told."
     ) in stop
 
 
 def test_stop_selling_then_sell_again_each_once(client):
-    # given a product with an open group buy
-    deal = make_deal()
+    # given a product with an open group buy at a shop with an owner
+    owner = make_user(preferred_language="en")
+    deal = make_deal(merchant=make_merchant(owner=owner))
     product = deal.product
     base = f"/operator/products/{product.public_id}/"
     client.force_login(_operator())
@@ -103,6 +106,13 @@ def test_stop_selling_then_sell_again_each_once(client):
     assert product.is_active is False
     assert "is no longer sold: Snap and the product search" in stopped.text
     assert 'id="operator-product-resume"' in stopped.text
+    resume = stopped.text.split('id="operator-product-resume-explained">', 1)[1]
+    assert resume.split("</p>", 1)[0].endswith(
+        "take joins again. The owners of the shops running them are told."
+    )
+    # and the shop running it was told, once
+    told = Notification.objects.filter(kind="deals.shop.product_stopped")
+    assert [note.recipient for note in told] == [owner]
     assert (
         AuditEntry.objects.filter(action="catalog.product.selling_stopped").count() == 1
     )
