@@ -5,6 +5,7 @@ import os
 import shutil
 import threading
 import urllib.request
+from pathlib import Path
 
 import pytest
 
@@ -62,6 +63,10 @@ def test_backup_of_a_running_demo_restores_every_order_ledger_line_and_photo(
     deployment = Deployment(tmp_path / "data")
     deployment.data_dir.mkdir()
     deployment.migrate()
+    # One Python process for the seeding and the first look at the state, not
+    # three `groupbuy shell`s (~2 s of CPU each); the server stop ends it,
+    # before the data folder is lost, so nothing of the old database is kept.
+    deployment.keep_shell()
     deal = deployment.seed(
         'seed_open_deal(gtin="6901234567892", tiers=[(2, 900)], stock=10)'
     )
@@ -73,10 +78,16 @@ def test_backup_of_a_running_demo_restores_every_order_ledger_line_and_photo(
     try:
         # when: the backup runs while the server answers requests
         stop = threading.Event()
+        answered_during_backup = []
 
         def keep_asking():
             while not stop.is_set():
                 urllib.request.urlopen(f"{base}/api/deals", timeout=10).read()
+                if not stop.is_set():
+                    answered_during_backup.append(True)
+                # A short pause, not a busy loop: ~150 requests in one backup
+                # cost the server seconds of CPU and proved nothing more.
+                stop.wait(0.05)
 
         asker = threading.Thread(target=keep_asking)
         asker.start()
@@ -86,6 +97,7 @@ def test_backup_of_a_running_demo_restores_every_order_ledger_line_and_photo(
     finally:
         deployment.stop()
     assert "backup written" in output
+    assert answered_during_backup, "the server answered nothing during the backup"
 
     # and: the data folder is lost
     shutil.rmtree(deployment.data_dir)
@@ -96,21 +108,6 @@ def test_backup_of_a_running_demo_restores_every_order_ledger_line_and_photo(
 
     # then
     assert state(deployment) == before
-
-
-def test_restore_refuses_to_overwrite_a_database_without_force(tmp_path):
-    deployment = Deployment(tmp_path / "data")
-    deployment.data_dir.mkdir()
-    deployment.migrate()
-    archive = tmp_path / "b.tar.gz"
-    deployment.groupbuy("backup", "--output", str(archive))
-
-    with pytest.raises(RuntimeError, match="pass --force"):
-        deployment.groupbuy("restore", str(archive))
-
-    deployment.groupbuy("restore", "--force", str(archive))
-    aside = list(deployment.data_dir.glob("before-restore-*"))
-    assert len(aside) == 1 and (aside[0] / "groupbuy.sqlite3").exists()
 
 
 OUTBOX_SEED = """
@@ -145,20 +142,44 @@ def outbox(data_dir) -> dict[str, list[str]]:
     }
 
 
-def test_restore_puts_back_what_waited_in_the_outbox_but_codes_that_expired(
-    tmp_path,
-):
-    # given: texts and an e-mail waiting in the file outbox when the backup runs
-    deployment = Deployment(tmp_path / "data")
+@pytest.fixture(scope="module")
+def outbox_backup(tmp_path_factory) -> tuple[Path, dict[str, list[str]]]:
+    """A backup of a migrated database with texts and an e-mail waiting in the
+    file outbox; return the archive and what waited. Made once for the tests
+    that only restore it: each `groupbuy` command costs ~2 s of CPU."""
+    folder = tmp_path_factory.mktemp("outbox-backup")
+    deployment = Deployment(folder / "data")
     deployment.data_dir.mkdir()
     deployment.migrate()
     deployment.run_python(OUTBOX_SEED)
     waiting = outbox(deployment.data_dir)
-    assert len(waiting["sms"]) == 3 and len(waiting["email"]) == 1
-    archive = tmp_path / "groupbuy-backup.tar.gz"
+    archive = folder / "groupbuy-backup.tar.gz"
     deployment.groupbuy("backup", "--output", str(archive))
-    # and: the data folder is lost
-    shutil.rmtree(deployment.data_dir)
+    return archive, waiting
+
+
+def test_restore_refuses_to_overwrite_a_database_without_force(tmp_path, outbox_backup):
+    deployment = Deployment(tmp_path / "data")
+    deployment.data_dir.mkdir()
+    deployment.migrate()
+    archive, _waiting = outbox_backup
+
+    with pytest.raises(RuntimeError, match="pass --force"):
+        deployment.groupbuy("restore", str(archive))
+
+    deployment.groupbuy("restore", "--force", str(archive))
+    aside = list(deployment.data_dir.glob("before-restore-*"))
+    assert len(aside) == 1 and (aside[0] / "groupbuy.sqlite3").exists()
+
+
+def test_restore_puts_back_what_waited_in_the_outbox_but_codes_that_expired(
+    tmp_path, outbox_backup
+):
+    # given: texts and an e-mail waiting in the file outbox when the backup ran
+    archive, waiting = outbox_backup
+    assert len(waiting["sms"]) == 3 and len(waiting["email"]) == 1
+    # and: the data folder is lost (a new, empty one)
+    deployment = Deployment(tmp_path / "data")
     deployment.data_dir.mkdir()
 
     # when
@@ -186,10 +207,14 @@ def test_restore_over_a_surviving_outbox_keeps_its_newer_messages(tmp_path):
         "FileOutboxSmsBackend().send(phone='+8613900000001', text={text!r},"
         " idempotency_key={key!r})"
     )
-    deployment.run_python(send.format(text="before", key="ntf_a-sms"))
     archive = tmp_path / "b.tar.gz"
-    deployment.groupbuy("backup", "--output", str(archive))
-    deployment.run_python(send.format(text="after", key="ntf_b-sms"))
+    deployment.keep_shell()  # one Python process for both sends, not two
+    try:
+        deployment.run_python(send.format(text="before", key="ntf_a-sms"))
+        deployment.groupbuy("backup", "--output", str(archive))
+        deployment.run_python(send.format(text="after", key="ntf_b-sms"))
+    finally:
+        deployment.stop()
 
     # when: restoring over the data folder, which survived
     deployment.groupbuy("restore", "--force", str(archive))
