@@ -31,13 +31,37 @@ def get_json(url: str) -> tuple[int, dict]:
         return error.code, json.loads(error.read())
 
 
-def wait_ready(base: str, timeout: float = 30) -> dict:
+# Start-up takes ~2 s on a quiet machine and over a minute on a 2-core CI
+# machine running three lanes at once (2026-12-07: the worker's first beat came
+# after the 60 s these tests waited). The waits below end as soon as the thing
+# waited for happens, so their long limits cost the quiet case nothing.
+START_UP_SECONDS = 240
+STOP_SECONDS = 90
+
+
+def wait_ready(base: str, timeout: float = START_UP_SECONDS) -> dict:
     deadline = time.monotonic() + timeout
     while True:
-        status, body = get_json(f"{base}/readyz")
+        try:
+            status, body = get_json(f"{base}/readyz")
+        except OSError as error:  # a loaded machine: a probe timed out
+            status, body = None, {"error": repr(error)}
         if status == 200 or time.monotonic() > deadline:
             return body
-        time.sleep(0.3)
+        time.sleep(0.1)
+
+
+def refuses_connections(port: int, process, timeout: float = STOP_SECONDS) -> bool:
+    """Wait until nothing accepts connections on ``port`` while ``process``
+    still runs; return whether it came to that."""
+    deadline = time.monotonic() + timeout
+    while process.poll() is None and time.monotonic() < deadline:
+        try:
+            socket.create_connection(("127.0.0.1", port), 2).close()
+        except OSError:
+            return process.poll() is None
+        time.sleep(0.1)
+    return False
 
 
 def test_serve_is_ready_once_its_worker_beats_and_finishes_a_request_on_sigterm(
@@ -62,12 +86,13 @@ def test_serve_is_ready_once_its_worker_beats_and_finishes_a_request_on_sigterm(
 
     # when: the orchestrator stops the server
     process.send_signal(signal.SIGTERM)
-    time.sleep(1.0)
 
-    # then: new connections are refused, the running request still finishes
-    assert process.poll() is None, "the server quit before its request finished"
-    with pytest.raises(OSError), socket.create_connection(("127.0.0.1", port), 2):
-        pass
+    # then: new connections are refused while the server still runs (it has
+    # not quit before its request finished) …
+    assert refuses_connections(port, process), (
+        f"exit {process.poll()}: still accepting, or quit\n{deployment.logs()}"
+    )
+    # … and the running request still finishes
     sock.sendall(body[5:])
     sock.settimeout(10)
     answer = b""
@@ -77,24 +102,24 @@ def test_serve_is_ready_once_its_worker_beats_and_finishes_a_request_on_sigterm(
     assert answer.startswith(b"HTTP/1.1 405"), answer
     assert b'"code"' in answer
     # and the process exits cleanly
-    assert process.wait(timeout=20) == 0, deployment.logs()
+    assert process.wait(timeout=STOP_SECONDS) == 0, deployment.logs()
 
 
 def test_worker_stops_cleanly_on_sigterm(deployment):
     # given: a worker that has started (it beats on start-up)
     worker = deployment.worker()
     database = sqlite3.connect(deployment.data_dir / "groupbuy.sqlite3")
-    deadline = time.monotonic() + 60
+    deadline = time.monotonic() + START_UP_SECONDS
     beats = 0
     while not beats and time.monotonic() < deadline and worker.poll() is None:
-        time.sleep(0.3)
+        time.sleep(0.1)
         beats = database.execute("SELECT count(*) FROM ops_heartbeat").fetchone()[0]
     database.close()
     assert beats == 1, deployment.logs()
 
     worker.send_signal(signal.SIGTERM)
 
-    assert worker.wait(timeout=20) == 0, deployment.logs()
+    assert worker.wait(timeout=STOP_SECONDS) == 0, deployment.logs()
 
 
 def test_worker_finishes_its_running_job_on_sigterm(tmp_path):
@@ -113,7 +138,7 @@ def test_worker_finishes_its_running_job_on_sigterm(tmp_path):
             f"slow_job({str(marker)!r}, 3)"
         )
         worker = deployment.worker()
-        deadline = time.monotonic() + 60
+        deadline = time.monotonic() + START_UP_SECONDS
         started = marker.with_name("job.started")
         while not started.exists() and time.monotonic() < deadline:
             assert worker.poll() is None, deployment.logs()
@@ -124,7 +149,7 @@ def test_worker_finishes_its_running_job_on_sigterm(tmp_path):
         worker.send_signal(signal.SIGTERM)
 
         # then: it exits cleanly, after the job finished
-        assert worker.wait(timeout=30) == 0, deployment.logs()
+        assert worker.wait(timeout=STOP_SECONDS) == 0, deployment.logs()
         assert marker.with_name("job.done").exists(), deployment.logs()
     finally:
         deployment.stop()
