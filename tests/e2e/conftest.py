@@ -17,6 +17,38 @@ from tests.e2e import STEP_TIMEOUT_MS
 from tests.support.servers import Deployment, copy_migrated_sqlite, free_port
 
 CHROMIUM = "/usr/bin/chromium"
+# Headless Chromium (the new headless mode: the whole browser, no window) opens
+# the address bar's drop-down, two WebUI pages (chrome://omnibox-popup.top-chrome/
+# and its AI mode's) in a renderer process of their own, for every browser
+# context: ~0.75 s of CPU each (0.55 s in that renderer, the rest in the
+# browser process), for ~150 contexts a run, about a seventh of the browser
+# lane's CPU (2026-12-07, Chromium 156). No journey has an address bar, and
+# the pages are not touched: they run in their own renderers, which this does
+# not change. Chromium reads only the last --disable-features, so the list
+# repeats Playwright's own (chromiumSwitches.ts in Playwright 1.65), which a
+# second switch would otherwise replace.
+DISABLED_FEATURES = [
+    # Playwright's
+    "AvoidUnnecessaryBeforeUnloadCheckSync",
+    "DestroyProfileOnBrowserClose",
+    "HttpsUpgrades",
+    "HttpsFirstBalancedModeAutoEnable",
+    "LensOverlay",
+    "MediaRouter",
+    "PaintHolding",
+    "ThirdPartyStoragePartitioning",
+    "AvoidCorsURLLoaderRestartOnRedirect",
+    "TcpPortRandomizationWin",
+    "OptimizationHints",
+    "NetworkTimeServiceQuerying",
+    "AimEnabled",
+    "PreconnectToSearch",
+    "msForceBrowserSignIn",
+    "msEdgeUpdateLaunchServicesPreferredVersion",
+    # ours: the address bar's drop-down
+    "WebUIOmniboxPopup",
+    "WebUIOmniboxAimPopup",
+]
 CHROMIUM_ARGS = [
     "--no-sandbox",
     "--disable-gpu",
@@ -25,6 +57,7 @@ CHROMIUM_ARGS = [
     "--disable-sync",
     "--no-first-run",
     "--disable-quic",
+    "--disable-features=" + ",".join(DISABLED_FEATURES),
 ]
 
 

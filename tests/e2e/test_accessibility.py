@@ -31,7 +31,7 @@ import pytest
 
 from groupbuy.demo_data import CASHIER, OPERATOR, OWNER, SHOPPER
 from groupbuy.snap.tests.helpers import barcode_jpeg
-from tests.e2e import STEP_TIMEOUT_MS, sign_in
+from tests.e2e import STEP_TIMEOUT_MS, load_demo, sign_in
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
@@ -65,7 +65,7 @@ def _for_role(role: str, path: str) -> bool:
 
 @pytest.fixture(scope="module")
 def seeded(groupbuy_server):
-    groupbuy_server.groupbuy("load_demo")
+    load_demo(groupbuy_server)
     return groupbuy_server.seed(
         "__import__('tests.e2e.a11y_seeding', fromlist=['x']).seed_accessibility()"
     )

@@ -15,7 +15,7 @@ from pathlib import Path
 import pytest
 
 from groupbuy.demo_data import SHOPPER
-from tests.e2e import STEP_TIMEOUT_MS, sign_in
+from tests.e2e import STEP_TIMEOUT_MS, load_demo, sign_in
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
@@ -61,7 +61,7 @@ BODY_TEXT_PX = "parseFloat(getComputedStyle(document.body).fontSize)"
 
 @pytest.fixture(scope="module")
 def team_pages(groupbuy_server):
-    groupbuy_server.groupbuy("load_demo")
+    load_demo(groupbuy_server)
     return groupbuy_server.seed(
         "__import__('tests.e2e.large_text_seeding', fromlist=['x']).seed_large_text()"
     )["paths"]

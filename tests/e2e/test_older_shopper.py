@@ -16,7 +16,7 @@ import pytest
 
 from groupbuy.demo_data import SHOPPER
 from groupbuy.snap.tests.helpers import barcode_jpeg
-from tests.e2e import STEP_TIMEOUT_MS, sign_in
+from tests.e2e import STEP_TIMEOUT_MS, load_demo, sign_in
 
 pytestmark = [pytest.mark.browser]
 
@@ -61,7 +61,7 @@ Notification.objects.create(
 
 @pytest.fixture(scope="module")
 def demo(groupbuy_server):
-    groupbuy_server.groupbuy("load_demo")
+    load_demo(groupbuy_server)
 
 
 @pytest.fixture
