@@ -41,6 +41,8 @@ def alipay_shop():
             },
         )
         shop.migrate()
+        # (its two seeds in one kept Python, not a `groupbuy shell` each)
+        shop.keep_shell()
         shop.url = shop.serve(port)
         try:
             yield shop, gateway
