@@ -6,6 +6,7 @@ STAMP := $(VENV)/.installed-$(shell cat pyproject.toml | $(PYTHON) -c "import ha
 HOST ?= 127.0.0.1
 PORT ?= 8000
 PYTEST_ARGS ?=
+JOURNEYS := tests/e2e
 
 .PHONY: venv bytecode demo serve test test-js test-postgres test-redis lint format messages clean
 
@@ -39,11 +40,14 @@ serve: venv bytecode
 # and their own server), the other slow tests (most start server processes and
 # wait on them), and everything else as two halves of the apps
 # (tests/support/pytest_halves.py); the first two's output follows.
+# The browser journeys all live in tests/e2e (conftest.py refuses one marked
+# `browser` anywhere else), so that process collects only them, not the whole
+# suite (~9 s of CPU), unless PYTEST_ARGS says what to run.
 # (Exit status 5 is "no tests selected", e.g. PYTEST_ARGS naming one app: fine
 # for one or two of the three, not for all.)
 test: venv bytecode test-js
 	@journeys=$$(mktemp); slow=$$(mktemp); \
-	$(BIN)/python -m pytest -q -m browser $(PYTEST_ARGS) >"$$journeys" 2>&1 & journeys_pid=$$!; \
+	$(BIN)/python -m pytest -q -m browser $(or $(PYTEST_ARGS),$(JOURNEYS)) >"$$journeys" 2>&1 & journeys_pid=$$!; \
 	$(BIN)/python -m pytest -q -m "slow and not browser" $(PYTEST_ARGS) >"$$slow" 2>&1 & slow_pid=$$!; \
 	$(BIN)/python -m tests.support.pytest_halves -q -m "not slow and not browser" $(PYTEST_ARGS); rest=$$?; \
 	wait $$slow_pid; slow_rc=$$?; wait $$journeys_pid; journeys_rc=$$?; \

@@ -187,6 +187,9 @@ def _flush_without_rebuilding_content_types():
     testcases.TransactionTestCase._fixture_teardown = _fixture_teardown
 
 
+_JOURNEYS = "tests/e2e/"
+
+
 def pytest_collection_modifyitems(config, items):
     on_postgres = os.environ.get("DATABASE_URL", "").startswith("postgres")
     on_redis = bool(os.environ.get("REDIS_URL"))
@@ -201,6 +204,17 @@ def pytest_collection_modifyitems(config, items):
         reason=f"browser test: Chromium not found at {CHROMIUM} "
         "(apt-get install chromium fonts-noto-cjk)"
     )
+    astray = [
+        item.nodeid
+        for item in items
+        if "browser" in item.keywords and not item.nodeid.startswith(_JOURNEYS)
+    ]
+    if astray:
+        # `make test` runs the journeys from tests/e2e alone (Makefile): one
+        # anywhere else would never run there.
+        raise pytest.UsageError(
+            f"browser tests belong in {_JOURNEYS}: " + ", ".join(astray)
+        )
     if os.environ.get("GROUPBUY_ONLY_DATABASE_TESTS") == "1":
         items[:] = _deselect_what_sqlite_answers(config, items)
     for item in items:
