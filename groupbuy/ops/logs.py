@@ -161,6 +161,9 @@ def logging_config(*, level: str, json: bool) -> dict:
             # Our one line a request replaces these.
             "uvicorn.access": {"level": "WARNING"},
             "django.request": {"level": "ERROR"},
+            # fontTools' subsetter logs each table it prunes at INFO: ~100
+            # lines for every coupon or statement PDF, around one request line.
+            "fontTools": {"level": "WARNING"},
         },
     }
 
