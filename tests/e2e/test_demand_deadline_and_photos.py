@@ -14,6 +14,7 @@ from datetime import datetime, timedelta
 
 import pytest
 from PIL import Image
+from playwright.sync_api import TimeoutError as PlaywrightTimeoutError
 
 from tests.e2e import STEP_TIMEOUT_MS, sign_in
 
@@ -169,7 +170,13 @@ def test_photo_and_later_deadline_reach_an_open_page(chromium, groupbuy_server):
         ).strip()
         _sign_in(initiator, OPERATOR, f"/operator/reports/{report_id}/")
         initiator.click(f"#hide-{report_id}")
-        initiator.wait_for_selector("text=The item is hidden.")
+        try:
+            initiator.wait_for_selector("text=The item is hidden.")
+        except PlaywrightTimeoutError:
+            # (say where the operator landed and what it read: it failed once
+            # in CI, 2026-12-07, with nothing else to go on)
+            body = initiator.inner_text("body", timeout=3_000)[:2_000]
+            raise AssertionError(f"{initiator.url}\n{body}") from None
         # then it leaves the participant's open page, without a reload
         joiner.wait_for_selector("#demand-photos", state="detached")
 
