@@ -166,7 +166,8 @@ CONFIRM_STEP = """() => {
   const step = document.createElement('details');
   step.className = 'confirm';
   step.innerHTML = '<summary class="button" id="step-open">Refund…</summary>'
-    + '<form><button type="button" id="step-confirm">Refund ¥15.00</button></form>';
+    + '<form><input type="hidden" name="csrfmiddlewaretoken" value="x">'
+    + '<button type="button" id="step-confirm">Refund ¥15.00</button></form>';
   document.querySelector('main').append(step);
 }"""
 

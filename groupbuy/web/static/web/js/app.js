@@ -88,9 +88,11 @@ function showCurrentSection() {
 
 // A confirm step (<details class="confirm">) hides its summary once open: the
 // focus goes to the step's first control instead of being lost, and Escape
-// closes the step and gives the focus back to its summary (never a trap).
+// closes the step and gives the focus back to its summary (never a trap). Its
+// form's CSRF token comes first, and a hidden input takes no focus: the focus
+// fell to the start of the page.
 function confirmSteps() {
-  const controls = "button, [href], input, select, textarea";
+  const controls = 'button, [href], input:not([type="hidden"]), select, textarea';
   document.addEventListener(
     "toggle",
     (event) => {
