@@ -7,8 +7,9 @@ from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from groupbuy.catalog.permissions import is_operator
 from groupbuy.core.audit import audit_log
-from groupbuy.core.errors import Conflict
+from groupbuy.core.errors import Conflict, Forbidden
 from groupbuy.core.money import format_fen
 from groupbuy.core.transactions import after_commit
 from groupbuy.escrow import ledger
@@ -128,10 +129,17 @@ def payment_refund_held(
     refunded nor released to the merchant): support's "Refund what is still
     held", from the admin, the operator's payment page and the API.
 
+    Operators only (403 ``forbidden`` otherwise, nothing changed): the check is
+    here rather than left to each caller, so none can forget it.
+
     Safe to repeat: what is held is read under the payment's lock, so a second
     call (a double click, a retried request) finds nothing held and is refused
     with 409 ``nothing_held``, moving no money.
     """
+    if not is_operator(actor):
+        raise Forbidden(
+            "forbidden", _("Only operators can refund what a payment still holds.")
+        )
     with transaction.atomic():
         locked = payment_intents_lock(intent_ids=[intent.pk])[intent.pk]
         held_fen = locked.remaining_held_fen

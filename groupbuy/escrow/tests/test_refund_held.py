@@ -3,6 +3,7 @@ page and API all call ``payment_refund_held``."""
 
 import pytest
 
+from groupbuy.core.errors import Forbidden
 from groupbuy.core.models import AuditEntry
 from groupbuy.deals.tests.conftest import file_database  # noqa: F401 (fixture)
 from groupbuy.deals.tests.racing import race
@@ -38,11 +39,12 @@ def test_it_refunds_all_that_is_still_held_and_audits_it():
 @pytest.mark.django_db
 def test_repeating_it_refunds_nothing_twice_and_says_nothing_is_held():
     # given a payment whose held money was refunded
+    operator = make_user(is_staff=True)
     intent = make_captured_intent(payer=make_user(), amount_fen=9_900)
-    payment_refund_held(actor=None, intent=intent)
+    payment_refund_held(actor=operator, intent=intent)
     # when again
     with pytest.raises(EscrowError) as refused:
-        payment_refund_held(actor=None, intent=intent)
+        payment_refund_held(actor=operator, intent=intent)
     # then a 409 saying why, and still one refund
     assert (refused.value.code, refused.value.status) == ("nothing_held", 409)
     assert refused.value.message == "This payment holds no money to refund."
@@ -55,9 +57,31 @@ def test_repeating_it_refunds_nothing_twice_and_says_nothing_is_held():
 def test_a_payment_never_captured_holds_nothing_to_refund():
     intent = make_intent(payer=make_user(), amount_fen=9_900)
     with pytest.raises(EscrowError) as refused:
-        payment_refund_held(actor=None, intent=intent)
+        payment_refund_held(actor=make_user(is_staff=True), intent=intent)
     assert refused.value.code == "nothing_held"
     assert not Refund.objects.exists()
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("who", ["the payer", "another shopper", "nobody"])
+def test_only_an_operator_may_refund_it_whoever_calls_the_service(who):
+    # given 99.00 held
+    payer = make_user()
+    intent = make_captured_intent(payer=payer, amount_fen=9_900)
+    actor = {"the payer": payer, "another shopper": make_user(), "nobody": None}[who]
+    # when someone who is not an operator calls the service itself (no page,
+    # API or admin in front of it)
+    with pytest.raises(Forbidden) as refused:
+        payment_refund_held(actor=actor, intent=intent)
+    # then it is refused saying why, and nothing moved or was written
+    assert (refused.value.code, refused.value.status) == ("forbidden", 403)
+    assert refused.value.message == (
+        "Only operators can refund what a payment still holds."
+    )
+    intent.refresh_from_db()
+    assert (intent.refunded_fen, intent.remaining_held_fen) == (0, 9_900)
+    assert not Refund.objects.exists()
+    assert not AuditEntry.objects.filter(action="escrow.refund.issued").exists()
 
 
 @pytest.mark.django_db(transaction=True)
