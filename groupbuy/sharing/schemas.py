@@ -99,7 +99,8 @@ class ThreadMessageOut(Schema):
 
 
 class ThreadMessageReadOut(ThreadMessageOut):
-    # who of the others has read past this reply, as the reader names them
+    # who has read past this reply, as the reader names them: neither its
+    # author nor the reader asking
     read_by: list[str]
 
 

@@ -114,12 +114,17 @@ def read_by(
     *, message: Message, participants: list[Participant], viewer=None
 ) -> list[str]:
     """Labels of the others who have read the thread past this message, as
-    ``viewer`` sees them (a reader who never replied by the sender's label)."""
+    ``viewer`` sees them (a reader who never replied by the sender's label).
+
+    Neither its author nor ``viewer`` is among them: opening the thread reads
+    it, so a reload named the viewer as a reader of every reply, where the live
+    page (whose receipts go to the others only) never did."""
+    viewer_id = getattr(viewer, "pk", None)
     return [
         participant.label_for(viewer)
         for participant in participants
         if participant.user_id
-        and participant.user_id != message.author_id
+        and participant.user_id not in (message.author_id, viewer_id)
         and participant.last_read_at
         and participant.last_read_at >= message.created_at
     ]

@@ -505,6 +505,27 @@ def test_a_read_receipt_shows_the_senders_name_for_the_reader_to_the_sender_only
     ]
 
 
+def test_a_reader_is_not_among_the_readers_they_are_shown():
+    # given Ann's reply to Bo and Cy (named: each has replied), which both read
+    sender, friend = make_user(display_name="Ann"), make_user(display_name="Bo")
+    other = make_user(display_name="Cy")
+    share = make_share(sender=sender, recipients=[friend, other])
+    message_post(actor=friend, share=share, body="Hi")
+    message_post(actor=other, share=share, body="Hello")
+    message = message_post(actor=sender, share=share, body="Shall we?")
+    thread_mark_read(actor=friend, share=share)
+    thread_mark_read(actor=other, share=share)
+    participants = thread_participants(share=share)
+    # then each of them is shown the other as its reader, never themselves
+    assert read_by(message=message, participants=participants, viewer=friend) == ["Cy"]
+    assert read_by(message=message, participants=participants, viewer=other) == ["Bo"]
+    # and its author both
+    assert read_by(message=message, participants=participants, viewer=sender) == [
+        "Bo",
+        "Cy",
+    ]
+
+
 def test_a_claimed_invitation_stays_the_masked_number_until_its_owner_replies():
     from groupbuy.sharing.selectors import thread_people
 

@@ -108,3 +108,34 @@ def test_each_reply_gives_the_page_its_author_and_readers_for_live_receipts(clie
     ) in page
     assert f'data-reader-key="{meis_key}"' in page
     assert 'id="thread-messages" data-read-by-label="Read by"' in page
+
+
+def test_a_reload_does_not_name_the_reader_among_a_replys_readers(client):
+    # given Lan's share to Mei and Zhu (named: Zhu said hello); Mei replied,
+    # and Zhu has read it
+    lan = make_user(preferred_language="en", display_name="Lan")
+    mei = make_user(preferred_language="en", display_name="Mei")
+    zhu = make_user(preferred_language="en", display_name="Zhu")
+    share = make_share(sender=lan, recipients=[mei, zhu])
+    message_post(actor=zhu, share=share, body="Hello")
+    message = message_post(actor=mei, share=share, body="Count me in")
+    thread_mark_read(actor=zhu, share=share)
+    client.force_login(lan)
+    client.get(f"/sharing/threads/{share.public_id}/")  # opening it reads it
+    # when Lan loads the thread again
+    page = client.get(f"/sharing/threads/{share.public_id}/").content.decode()
+    # then the reply is read by Zhu, not by Lan herself, as the live page
+    # (whose receipts go to the others only) says it
+    assert "Read by Zhu</span>" in page
+    assert (
+        f'data-message-id="{message.public_id}" data-author-key="'
+        f'{reply_author_key(share=share, user_id=mei.pk)}" '
+        'data-readers="[&quot;Zhu&quot;]"'
+    ) in page
+    # and so does the API's thread
+    thread = client.get(f"/api/sharing/threads/{share.public_id}").json()
+    assert thread["messages"][1]["read_by"] == ["Zhu"]
+    # and Zhu, reloading in turn, sees Lan's reading and not her own
+    client.force_login(zhu)
+    page = client.get(f"/sharing/threads/{share.public_id}/").content.decode()
+    assert "Read by Lan</span>" in page
