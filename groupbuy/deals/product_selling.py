@@ -7,9 +7,10 @@ A stopped product's open group buys take no new joins (``join_guards``); until
 2026-12-07 the shops running them learnt it only from a buyer's refusal. Each
 shop with an open or scheduled group buy of the product is told once, however
 many of them it runs: each of its owners (not its cashiers), in their own
-language, by inbox plus e-mail or push if they chose them, never SMS (as
-``shop_notifications``). Delivered after the change commits, not at all if it
-rolls back.
+language, by inbox plus e-mail or push if they chose them, never SMS, and not
+an owner whose account is switched off (``notify_shop_owners``, which the deal's
+own notifications to owners use too). Delivered after the change commits, not
+at all if it rolls back.
 """
 
 from __future__ import annotations
@@ -20,13 +21,11 @@ from django.urls import NoReverseMatch, reverse
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext_lazy
 
-from groupbuy.accounts.models import MerchantMembership
 from groupbuy.catalog.selectors import product_name_lazy
 from groupbuy.core.i18n import interpolate_lazy
 from groupbuy.deals.links import console_deal_page_url
 from groupbuy.deals.models import Deal
-from groupbuy.deals.shop_notifications import owner_channels
-from groupbuy.notify.services import notification_enqueue
+from groupbuy.deals.shop_notifications import notify_shop_owners
 
 PRODUCT_STOPPED = "deals.shop.product_stopped"
 PRODUCT_RESUMED = "deals.shop.product_resumed"
@@ -40,22 +39,12 @@ def tell_shops_product_selling_changed(product, *, is_active: bool) -> int:
     open_deals = Deal.objects.filter(product=product, state=Deal.State.OPEN)
     for deal in open_deals.select_related("merchant").order_by("deadline_at", "id"):
         deals_by_merchant[deal.merchant_id].append(deal)
-    owners = (
-        MerchantMembership.objects.filter(
-            merchant_id__in=deals_by_merchant,
-            role=MerchantMembership.Role.OWNER,
-            user__is_active=True,
-        )
-        .select_related("user")
-        .order_by("pk")
-    )
     kind = PRODUCT_RESUMED if is_active else PRODUCT_STOPPED
     sent = 0
-    for membership in owners:
-        deals = deals_by_merchant[membership.merchant_id]
+    for merchant_id, deals in sorted(deals_by_merchant.items()):
         title, body = _wording(product, deals=len(deals), is_active=is_active)
-        notification_enqueue(
-            recipient=membership.user,
+        sent += notify_shop_owners(
+            merchant_id,
             kind=kind,
             title=title,
             body=body,
@@ -65,9 +54,11 @@ def tell_shops_product_selling_changed(product, *, is_active: bool) -> int:
                 "merchant_id": deals[0].merchant.public_id,
                 "deal_ids": [deal.public_id for deal in deals],
             },
-            channels=owner_channels(membership.user, kind),
+            # No key: the catalog calls this once per change (under the
+            # product's lock), and a stop, a resume and a second stop must
+            # each be told, which a key per product and shop would swallow.
+            key=None,
         )
-        sent += 1
     return sent
 
 

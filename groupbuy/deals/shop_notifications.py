@@ -7,7 +7,10 @@ by e-mail or push where the owner chose those, but never by SMS: a busy shop
 would get a text for every tier of every deal. A kind an owner keeps to the
 inbox (``User.inbox_only_kinds``) goes to the inbox only. Each is sent once per
 owner (an idempotency key per deal, tier or outcome, and owner), so a retried
-job or two payments checking at once tell nobody twice.
+job or two payments checking at once tell nobody twice. An owner whose account
+is switched off is not told (until 2026-12-07 they were, here only: those about
+a product no longer sold skipped them already). ``notify_shop_owners`` sends
+those too (``product_selling``).
 """
 
 from __future__ import annotations
@@ -34,15 +37,30 @@ def owner_channels(owner, kind: str) -> list[str]:
     ]
 
 
-def _send_to_owners(
-    deal: Deal, *, kind: str, key: str, title, body, data, except_user=None
+def notify_shop_owners(
+    merchant_id: int,
+    *,
+    kind: str,
+    title,
+    body,
+    url: str,
+    data: dict,
+    key: str | None,
+    except_user=None,
 ) -> int:
-    """Queue one notification for each owner of ``deal``'s merchant but
+    """Queue one notification for each owner of the merchant but
     ``except_user`` (in the caller's transaction, delivered after commit);
-    return how many were new."""
+    return how many were new.
+
+    An owner whose account is switched off (or erased) runs nothing and is not
+    told. With a ``key`` each owner is told once per key, so a retried job
+    tells nobody twice; without one, every call tells them (for a caller that
+    runs once per change by itself)."""
     owners = (
         MerchantMembership.objects.filter(
-            merchant_id=deal.merchant_id, role=MerchantMembership.Role.OWNER
+            merchant_id=merchant_id,
+            role=MerchantMembership.Role.OWNER,
+            user__is_active=True,
         )
         .select_related("user")
         .order_by("pk")
@@ -57,13 +75,29 @@ def _send_to_owners(
             kind=kind,
             title=title,
             body=body,
-            url=console_deal_page_url(deal),
-            data={"deal_id": deal.public_id, **data},
+            url=url,
+            data=data,
             channels=owner_channels(owner, kind),
-            idempotency_key=f"{kind}:{key}:{owner.public_id}",
+            idempotency_key=None if key is None else f"{kind}:{key}:{owner.public_id}",
         )
         sent += notification is not None
     return sent
+
+
+def _send_to_owners(
+    deal: Deal, *, kind: str, key: str, title, body, data, except_user=None
+) -> int:
+    """Tell ``deal``'s owners, once per ``key``, linked to the deal's page."""
+    return notify_shop_owners(
+        deal.merchant_id,
+        kind=kind,
+        title=title,
+        body=body,
+        url=console_deal_page_url(deal),
+        data={"deal_id": deal.public_id, **data},
+        key=key,
+        except_user=except_user,
+    )
 
 
 def notify_owners_tier_reached(deal: Deal, *, tier: DealTier, buyers: int) -> int:

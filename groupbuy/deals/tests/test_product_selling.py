@@ -7,6 +7,7 @@ from datetime import timedelta
 import pytest
 from django.db import transaction
 
+from groupbuy.accounts.models import User
 from groupbuy.accounts.services import merchant_membership_add
 from groupbuy.catalog.services import product_selling_resume, product_selling_stop
 from groupbuy.deals.tests.factories import (
@@ -137,6 +138,16 @@ def test_selling_again_tells_the_same_shops_and_repeats_tell_nobody(shops):
     )
     assert Notification.objects.filter(kind__in=KINDS).count() == 6
     assert _told(shops["cashier"]) == []
+
+
+def test_an_owner_whose_account_is_switched_off_is_not_told(shops):
+    # given the busy shop's second owner's account is switched off
+    User.objects.filter(pk=shops["other_owner"].pk).update(is_active=False)
+    # when an operator stops selling the product
+    product_selling_stop(actor=_operator(), product=shops["product"])
+    # then the shop's other owner is told, the switched-off one not
+    assert len(_told(shops["owner"])) == 1
+    assert _told(shops["other_owner"]) == []
 
 
 def test_the_other_owner_reads_it_in_chinese(shops):

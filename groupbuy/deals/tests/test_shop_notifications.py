@@ -7,6 +7,7 @@ from collections import Counter
 
 import pytest
 
+from groupbuy.accounts.models import User
 from groupbuy.accounts.services import merchant_membership_add
 from groupbuy.deals.models import Deal
 from groupbuy.deals.services import (
@@ -221,6 +222,24 @@ def test_owners_hear_the_platform_stopped_their_deal_and_why(
         "deals.shop.stopped"
     ]
     assert _told(cashier) == []
+
+
+@pytest.mark.django_db
+def test_an_owner_whose_account_is_switched_off_is_not_told(
+    django_capture_on_commit_callbacks,
+):
+    # given a shop whose second owner's account is switched off, and a deal
+    # with a paid buyer
+    merchant, owner, other_owner, _cashier = _shop()
+    User.objects.filter(pk=other_owner.pk).update(is_active=False)
+    deal = make_deal(merchant=merchant)
+    join_and_pay(deal)
+    # when an operator stops it
+    with django_capture_on_commit_callbacks(execute=True):
+        deal_stop(actor=make_user(is_staff=True), deal=deal, reason="Supplier recall")
+    # then the owner still running the shop is told, the switched-off one not
+    assert [kind for kind, _title, _body in _told(owner)] == ["deals.shop.stopped"]
+    assert _told(other_owner) == []
 
 
 @pytest.mark.django_db
