@@ -169,7 +169,8 @@ def test_photo_and_later_deadline_reach_an_open_page(chromium, groupbuy_server):
             REPORT_OF_PHOTO.replace("PHOTO", repr(photo_id))
         ).strip()
         _sign_in(initiator, OPERATOR, f"/operator/reports/{report_id}/")
-        initiator.click(f"#hide-{report_id}")
+        initiator.click(f"#hide-{report_id}")  # Hide asks first
+        initiator.click(f"#hide-{report_id}-confirm")
         try:
             initiator.wait_for_selector("text=The item is hidden.")
         except PlaywrightTimeoutError:

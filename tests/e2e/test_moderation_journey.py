@@ -96,7 +96,8 @@ def test_report_then_hide_then_the_notice(chromium, page, groupbuy_server):
         # (the journeys share one server: other tests' reports may be open too)
         row = page.locator("#reports tbody tr", has_text=ABUSE)
         assert "Fraud" in row.inner_text()
-        row.locator("button[id^=hide-]").click()
+        row.locator("summary[id^=hide-]").click()  # Hide asks first
+        row.locator("button[id^=hide-][id$=-confirm]").click()
         page.wait_for_selector("text=The item is hidden.")
         assert page.locator("#reports tbody tr", has_text=ABUSE).count() == 0
         # then the writer's open page puts the notice in its place at once

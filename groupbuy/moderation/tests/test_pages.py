@@ -150,3 +150,28 @@ def test_the_queue_and_a_report_join_reason_and_note_with_a_chinese_colon(client
     for page in pages:
         assert f"{reason}：广告" in page
         assert f"{reason}: " not in page
+
+
+@pytest.mark.parametrize("where", ["queue", "report"])
+def test_hide_asks_first_saying_it_cannot_be_undone(client, where):
+    # A hidden item is gone for everyone and its author is told at once: one
+    # stray tap on Hide (it sat beside Dismiss) did that with nothing asked.
+    # given an open report, and an operator who reads English
+    sender, _friend, _share, reply = make_thread_reply()
+    report = report_message(actor=sender, message=reply, reason="spam").report
+    client.force_login(make_user(is_staff=True, preferred_language="en"))
+    url = {
+        "queue": "/operator/reports/",
+        "report": f"/operator/reports/{report.public_id}/",
+    }[where]
+    # when they open the page
+    page = client.get(url).content.decode()
+    # then Hide opens a confirmation, whose button alone posts the hide
+    confirm = page[page.index(f'id="hide-confirm-{report.public_id}"') :]
+    confirm = confirm[: confirm.index("</details>")]
+    assert f'<summary class="button" id="hide-{report.public_id}">Hide…' in confirm
+    assert "It cannot be shown again." in confirm
+    assert f'action="/operator/reports/{report.public_id}/hide/"' in confirm
+    assert f'id="hide-{report.public_id}-confirm">Hide</button>' in confirm
+    assert page.count(f'action="/operator/reports/{report.public_id}/hide/"') == 1
+    assert Report.objects.get().status == "open"
