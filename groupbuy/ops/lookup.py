@@ -15,7 +15,6 @@ from datetime import datetime
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import OuterRef, Q, Subquery
-from django.http import Http404
 from django.utils.translation import gettext as _
 
 from groupbuy.accounts.models import MerchantMembership, PreviousPhone, User
@@ -182,17 +181,19 @@ def _viewed(*, actor, obj, action: str):
     return obj
 
 
-def _get(queryset, public_id: str):
+def _get(queryset, public_id: str, missing: str):
+    """Return the row, or a 404 saying what is missing (the API's answer: a
+    bare "Not found." left a caller guessing at the route or the number)."""
     try:
         return queryset.get(public_id=public_id)
     except queryset.model.DoesNotExist:
-        raise Http404 from None
+        raise OpsError("not_found", missing, status=404) from None
 
 
 def operator_user_view(*, user, user_id: str) -> User:
     """Return a person for an operator's detail page, recording the look."""
     require_operator(user)
-    person = _get(User.objects.all(), user_id)
+    person = _get(User.objects.all(), user_id, _("There is no such person."))
     return _viewed(actor=user, obj=person, action="ops.lookup.user_viewed")
 
 
@@ -202,14 +203,18 @@ def operator_order_view(*, user, order_id: str) -> DealOrder:
     queryset = DealOrder.objects.select_related(
         "deal", "deal__merchant", "shopper", "payment_intent"
     )
-    order = _get(queryset, order_id)
+    order = _get(queryset, order_id, _("There is no such order."))
     return _viewed(actor=user, obj=order, action="ops.lookup.order_viewed")
 
 
 def operator_payment_view(*, user, payment_id: str) -> PaymentIntent:
     """Return a payment for an operator's detail page, recording the look."""
     require_operator(user)
-    payment = _get(PaymentIntent.objects.select_related("payer"), payment_id)
+    payment = _get(
+        PaymentIntent.objects.select_related("payer"),
+        payment_id,
+        _("There is no such payment."),
+    )
     return _viewed(actor=user, obj=payment, action="ops.lookup.payment_viewed")
 
 

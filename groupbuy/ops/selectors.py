@@ -121,7 +121,8 @@ def shop_application_get_for_operator(*, user, application_id: str):
     try:
         return applications.get(public_id=application_id)
     except ShopApplication.DoesNotExist:
-        raise Http404 from None
+        # a 404 that says what is missing (the API answered a bare "Not found.")
+        raise OpsError("not_found", _("No such application."), status=404) from None
 
 
 @dataclass(frozen=True)

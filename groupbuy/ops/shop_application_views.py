@@ -24,6 +24,7 @@ from groupbuy.ops.shop_applications import (
     shop_application_withdraw,
 )
 from groupbuy.web.forms import add_domain_error
+from groupbuy.web.views.common import domain_errors_as_http
 
 
 @login_required
@@ -116,6 +117,7 @@ def _operator_detail(request, application, decline_form=None, status=200):
 
 
 @login_required
+@domain_errors_as_http
 def operator_shop_application(request, application_id: str):
     _operator_only(request)
     application = shop_application_view_for_operator(
@@ -126,6 +128,7 @@ def operator_shop_application(request, application_id: str):
 
 @login_required
 @require_POST
+@domain_errors_as_http
 def operator_shop_application_approve(request, application_id: str):
     _operator_only(request)
     application = selectors.shop_application_get_for_operator(
@@ -142,6 +145,7 @@ def operator_shop_application_approve(request, application_id: str):
 
 @login_required
 @require_POST
+@domain_errors_as_http
 def operator_shop_application_decline(request, application_id: str):
     _operator_only(request)
     application = selectors.shop_application_get_for_operator(

@@ -362,3 +362,39 @@ def test_a_non_operator_is_told_only_operators_create_merchants(order):
         assert answer.status_code == 403
         assert answer.json()["message"] == "Only operators can create merchants."
     assert not Merchant.objects.filter(name="鲜邻超市").exists()
+
+
+@pytest.mark.parametrize(
+    ("path", "message"),
+    [
+        ("/api/operator/people/usr_nosuchperson", "There is no such person."),
+        ("/api/operator/orders/ord_nosuchorder", "There is no such order."),
+        ("/api/operator/payments/pi_nosuchpayment", "There is no such payment."),
+        ("/api/operator/shop-applications/sap_nosuchone", "No such application."),
+    ],
+)
+def test_an_unknown_number_is_a_404_saying_what_is_missing(operator, path, message):
+    # A bare "Not found." left a caller unsure whether the route or the number
+    # was wrong; the shop's and the group buy's 404s already said which.
+    # given an operator who reads English
+    operator.preferred_language = "en"
+    operator.save(update_fields=["preferred_language"])
+    # when they ask for a number nothing has
+    response = Client().get(path, headers=bearer(operator))
+    # then
+    assert response.status_code == 404
+    assert response.json() == {"code": "not_found", "message": message, "fields": {}}
+
+
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/operator/people/usr_nosuchperson/",
+        "/operator/orders/ord_nosuchorder/",
+        "/operator/payments/pi_nosuchpayment/",
+        "/operator/shop-applications/sap_nosuchone/",
+    ],
+)
+def test_an_unknown_number_is_still_the_404_page(client, operator, path):
+    client.force_login(operator)
+    assert client.get(path).status_code == 404
