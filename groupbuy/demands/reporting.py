@@ -28,6 +28,7 @@ PHOTO_WORDING = ReportWording(
     removed_notice_body=_(
         "The platform removed a photo of your buyer demand, reported as: {reason}."
     ),
+    open_report=_("See the photo"),
 )
 
 

@@ -41,11 +41,15 @@ class ReportableItem:
     image_url: str = ""
 
 
+READ_IN_CONVERSATION = _("Read it in its conversation")
+
+
 @dataclass(frozen=True)
 class ReportWording:
     """What moderation's pages, refusals and notice call a kind's items: each a
     sentence of its own (a noun put into one sentence cannot agree in every
-    language). ``removed_notice_body`` has ``{reason}``, the report's reason."""
+    language). ``removed_notice_body`` has ``{reason}``, the report's reason;
+    ``open_report`` names the queue's link to the report's page."""
 
     report_title: Any
     reported_intro: Any
@@ -57,6 +61,8 @@ class ReportWording:
     already_removed: Any
     removed_notice_title: Any
     removed_notice_body: Any
+    # The queue's link to the report's page (a kind may leave it to messages').
+    open_report: Any = READ_IN_CONVERSATION
 
 
 MESSAGE_WORDING = ReportWording(

@@ -117,3 +117,28 @@ def test_only_an_operator_hides_a_photo_and_hiding_again_changes_nothing():
     first = services.demand_photo_hide(actor=operator, photo_id=photo.public_id)
     again = services.demand_photo_hide(actor=operator, photo_id=photo.public_id)
     assert (again.image.name, again.hidden_at) == (first.image.name, first.hidden_at)
+
+
+def test_the_operators_queue_shows_a_reported_photo_in_a_photos_words():
+    # The queue said "Read it in its conversation" of a photo and, once its
+    # initiator deleted it, "This message was deleted.", and showed no photo.
+    # given a reported photo, and an operator who reads English
+    demand, photo = _published_with_photo()
+    shopper = make_user(preferred_language="en")
+    _signed_in(shopper).post(
+        f"/moderation/demand-photos/{photo.public_id}/report/", {"reason": "spam"}
+    )
+    operator = make_user(is_staff=True, preferred_language="en")
+    # when the operator opens the queue
+    queue = _signed_in(operator).get("/operator/reports/").content.decode()
+    # then it shows the photo, and its link says what it opens
+    assert f'src="{photo.image.url}"' in queue
+    assert "See the photo</a>" in queue
+    assert "Read it in its conversation" not in queue
+    # and once its initiator deleted it, the queue says a photo was deleted
+    services.demand_photo_delete(
+        actor=demand.initiator, demand=demand, photo_id=photo.public_id
+    )
+    queue = _signed_in(operator).get("/operator/reports/").content.decode()
+    assert "This photo was deleted." in queue
+    assert "This message was deleted." not in queue
