@@ -104,9 +104,10 @@ def _operator_report_out(report: Report) -> dict:
 
 @router.post("/{kind_path}/{item_id}/report", response={200: ReportOut, 201: ReportOut})
 def item_report(request, kind_path: str, item_id: str, payload: ReportIn):
-    """Report an item someone else wrote where I take part: ``kind_path`` is
-    ``replies`` (a share thread's reply), ``pool-messages`` (a pool chat's) or
-    ``contact-messages`` (a contact chat's); 404 for an item I may not see.
+    """Report an item someone else wrote where I take part or may see it:
+    ``kind_path`` is ``replies`` (a share thread's reply), ``pool-messages`` (a
+    pool chat's), ``contact-messages`` (a contact chat's) or ``demand-photos``
+    (a published buyer demand's photo); 404 for an item I may not see.
     Reporting it again while my report is open answers that report (200). At
     most GROUPBUY_MODERATION_REPORTS_PER_DAY reports in any 24 hours (429)."""
     item = selectors.item_for_reporter(

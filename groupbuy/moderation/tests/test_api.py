@@ -94,3 +94,21 @@ def test_shoppers_and_shop_staff_get_403_on_the_queue_and_its_actions(client):
         "/api/operator/reports/rpt_nothing/hide", headers=bearer(make_operator())
     )
     assert missing.status_code == 404
+
+
+def test_the_api_document_names_every_kind_a_report_may_name():
+    # A third-party app read /api/docs to learn the paths; demand-photos, the
+    # kind a buyer demand's photo has, was missing there.
+    from groupbuy.api import api
+    from groupbuy.core.plugins import reportable_kinds
+
+    # given the kinds the installed apps declare
+    paths = {kind.path for kind in reportable_kinds().values()}
+    # when the API document describes the report route
+    document = api.get_openapi_schema()
+    route = document["paths"]["/api/moderation/{kind_path}/{item_id}/report"]
+    described = route["post"]["description"]
+    # then it names each kind's path
+    assert paths == {"replies", "pool-messages", "contact-messages", "demand-photos"}
+    for path in paths:
+        assert f"``{path}``" in described, path
