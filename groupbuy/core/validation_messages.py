@@ -14,6 +14,7 @@ from typing import Any
 
 from django.utils.text import get_text_list
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from groupbuy.core.idempotency import IDEMPOTENCY_KEY_PATTERN, idempotency_key_rule
 
@@ -49,6 +50,35 @@ def _choices(expected: str) -> list[str]:
 def _limit(error: dict[str, Any], *keys: str) -> Any:
     context = error.get("ctx") or {}
     return next((context[key] for key in keys if key in context), "")
+
+
+def _counted(kind: str, count: int) -> str:
+    """A length's refusal in the plural ``count`` asks for (written out, so
+    that makemessages finds each pair)."""
+    if kind == "string_too_short":
+        text = ngettext(
+            "Give at least %(limit)s character.",
+            "Give at least %(limit)s characters.",
+            count,
+        )
+    elif kind == "string_too_long":
+        text = ngettext(
+            "Give at most %(limit)s character.",
+            "Give at most %(limit)s characters.",
+            count,
+        )
+    elif kind == "too_short":
+        text = ngettext(
+            "Give at least %(limit)s item.", "Give at least %(limit)s items.", count
+        )
+    else:
+        text = ngettext(
+            "Give at most %(limit)s item.", "Give at most %(limit)s items.", count
+        )
+    return text % {"limit": count}
+
+
+COUNTED_KINDS = ("string_too_short", "string_too_long", "too_short", "too_long")
 
 
 # The types whose refusal says when the value was sent in quotes.
@@ -114,15 +144,15 @@ def validation_message(error: dict[str, Any]) -> str:
         return _("Give a date, such as 2026-12-24.")
     if kind in _OBJECT:
         return _("Give an object with its fields.")
+    if kind in COUNTED_KINDS:
+        # Counted in the plural the count asks for: a required reason sent
+        # blank read "Give at least 1 characters."
+        return _counted(kind, _limit(error, "min_length", "max_length"))
     bounded = {
         "greater_than": _("Give a number above %(limit)s."),
         "greater_than_equal": _("Give a number of at least %(limit)s."),
         "less_than": _("Give a number below %(limit)s."),
         "less_than_equal": _("Give a number of at most %(limit)s."),
-        "string_too_short": _("Give at least %(limit)s characters."),
-        "string_too_long": _("Give at most %(limit)s characters."),
-        "too_short": _("Give at least %(limit)s items."),
-        "too_long": _("Give at most %(limit)s items."),
         "multiple_of": _("Give a multiple of %(limit)s."),
     }
     if kind in bounded:

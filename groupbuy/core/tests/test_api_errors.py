@@ -175,6 +175,35 @@ def test_every_kind_of_bad_value_gets_a_sentence_of_ours():
     assert told["short"] == "Give at most 3 characters."
 
 
+def test_a_length_is_counted_in_the_plural_its_number_asks_for():
+    # A required reason sent blank read "Give at least 1 characters."
+    # given limits of one and of three
+    from pydantic import BaseModel, Field, ValidationError
+
+    from groupbuy.core.validation_messages import validation_message
+
+    class Shape(BaseModel):
+        reason: str = Field(min_length=1)
+        code: str = Field(max_length=1)
+        words: str = Field(min_length=3)
+        tags: list[int] = Field(min_length=1)
+        ids: list[int] = Field(max_length=1)
+
+    # when each is broken
+    try:
+        Shape(reason="", code="ab", words="a", tags=[], ids=[1, 2])
+    except ValidationError as error:
+        told = {e["loc"][0]: validation_message(e) for e in error.errors()}
+    # then each is told in the right number
+    assert told == {
+        "reason": "Give at least 1 character.",
+        "code": "Give at most 1 character.",
+        "words": "Give at least 3 characters.",
+        "tags": "Give at least 1 item.",
+        "ids": "Give at most 1 item.",
+    }
+
+
 def test_missing_body_is_a_400_missing_body(client):
     response = client.post("/api/auth/token", "", content_type="application/json")
     body = assert_api_error(response, 400, "missing_body")
