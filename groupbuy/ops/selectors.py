@@ -45,7 +45,9 @@ def erasure_get_for_operator(*, user, request_id: str) -> ErasureRequest:
     try:
         return requests.get(public_id=request_id)
     except ErasureRequest.DoesNotExist:
-        raise Http404 from None
+        # a 404 that says what is missing (the API answered a bare "Not found.")
+        message = _("There is no such erasure request.")
+        raise OpsError("not_found", message, status=404) from None
 
 
 def erasure_blockers_for(*, user) -> list[str]:

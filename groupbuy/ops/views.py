@@ -22,6 +22,7 @@ from groupbuy.ops.errors import OpsError
 from groupbuy.ops.forms import ErasureConfirmForm
 from groupbuy.ops.models import ErasureRequest
 from groupbuy.web.forms import add_domain_error
+from groupbuy.web.views.common import domain_errors_as_http
 
 
 @login_required
@@ -113,6 +114,7 @@ def erasure_queue(request):
 
 
 @login_required
+@domain_errors_as_http
 def erasure_confirm(request, request_id: str):
     """Ask the operator whether to erase the person now, naming them: the
     erasure cannot be undone, and a queue row is easy to mistake for another."""
@@ -125,6 +127,7 @@ def erasure_confirm(request, request_id: str):
 
 @login_required
 @require_POST
+@domain_errors_as_http
 def erasure_perform(request, request_id: str):
     _operator_only(request)
     item = selectors.erasure_get_for_operator(user=request.user, request_id=request_id)

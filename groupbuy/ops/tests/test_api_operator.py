@@ -386,6 +386,19 @@ def test_an_unknown_number_is_a_404_saying_what_is_missing(operator, path, messa
     assert response.json() == {"code": "not_found", "message": message, "fields": {}}
 
 
+def test_an_unknown_erasure_request_is_a_404_saying_so(operator, client):
+    operator.preferred_language = "en"
+    operator.save(update_fields=["preferred_language"])
+    path = "/api/ops/erasures/era_nosuchone/perform"
+    response = Client().post(path, headers=bearer(operator))
+    assert response.status_code == 404
+    assert response.json()["message"] == "There is no such erasure request."
+    # and the pages still answer with the 404 page
+    client.force_login(operator)
+    assert client.get("/operator/erasures/era_nosuchone/").status_code == 404
+    assert client.post("/operator/erasures/era_nosuchone/perform/").status_code == 404
+
+
 @pytest.mark.parametrize(
     "path",
     [
