@@ -118,3 +118,23 @@ def test_the_payout_list_shows_a_bank_card_by_its_last_four_digits(
     assert 'class="payee-account">****2233</td>' in row.group(0)
     assert card not in html
     assert f'name="payee_account" value="{card}"' in again
+
+
+def test_each_payable_cell_is_one_block_beside_its_label_on_a_phone(client):
+    # On a phone a table's cells are rows of their label and their content side
+    # by side (.table-cards): a cell of several parts (the shop's two names, its
+    # owners) made each part a column, the Chinese name one character wide.
+    # given a shop owing money, with a name in English too
+    merchant = _merchant_with_payable(12_345)
+    merchant.name_en = "Fresh Mart"
+    merchant.save(update_fields=["name_en"])
+    client.force_login(_operator())
+    # when the operator opens the payouts
+    html = client.get(URL).content.decode()
+    # then each cell of its row holds its parts in one block
+    row = re.search(rf'<tr id="payable-{merchant.public_id}">.*?</tr>', html, re.S)
+    cells = re.findall(r"<td[^>]*data-label=[^>]*>(.*?)</td>", row.group(0), re.S)
+    merchant_cell, _payable, daily = cells
+    for cell in (merchant_cell, daily):
+        assert cell.startswith("<div>") and cell.endswith("</div>"), cell
+    assert "Fresh Mart" in merchant_cell and "merchant-owners" in merchant_cell
