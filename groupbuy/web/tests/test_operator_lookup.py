@@ -501,3 +501,28 @@ def test_the_onboarded_message_names_the_shop_as_the_operator_reads(
     assert message.count(shown) == 2
     assert hidden not in message
     assert ("Old Shop" in message) == (language == "en")
+
+
+def test_a_found_shops_name_and_owners_are_one_block_each_on_a_phone(
+    operator_client, db
+):
+    # On a phone a cell is its label and its content side by side
+    # (.table-cards): the shop's two names were two columns, "鲜邻超市" cut
+    # into "鲜邻超" and "市" at 320 px.
+    import re
+
+    # given a shop with a name in English too
+    shop = make_merchant(name="鲜邻超市 Lookup")
+    shop.name_en = "FreshNeighbour Market"
+    shop.save(update_fields=["name_en"])
+    # when the operator looks it up
+    html = operator_client.get(
+        reverse("web:operator_lookup"), {"q": "鲜邻超市"}
+    ).content.decode()
+    # then its name cell and its owners cell each hold one block
+    row = re.search(rf'<tr id="lookup-merchant-{shop.public_id}">.*?</tr>', html, re.S)
+    cells = re.findall(r"<td[^>]*data-label=[^>]*>(.*?)</td>", row.group(0), re.S)
+    name, owners = cells[:2]
+    for cell in (name, owners):
+        assert cell.startswith("<div>") and cell.endswith("</div>"), cell
+    assert "FreshNeighbour Market" in name
