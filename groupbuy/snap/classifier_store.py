@@ -20,8 +20,6 @@ from django.conf import settings
 from django.core.files import File
 from django.core.files.storage import default_storage
 
-from groupbuy.snap.recognition import classifier as classifier_module
-
 logger = logging.getLogger(__name__)
 
 STORAGE_NAME = "snap/models/category_classifier.npz"
@@ -54,6 +52,10 @@ def _storage_version():
 
 
 def _shipped_version():
+    # The classifier module imports numpy and OpenCV (~0.2 s of CPU): loaded
+    # when a recognition first needs the model, not with this module.
+    from groupbuy.snap.recognition import classifier as classifier_module
+
     try:
         stat = classifier_module.DEFAULT_MODEL_PATH.stat()
     except OSError:
@@ -89,6 +91,8 @@ class ClassifierStore:
     def _load(self, version):
         if version is None:
             return None
+        from groupbuy.snap.recognition import classifier as classifier_module
+
         try:
             if version[0] == "shipped":
                 return classifier_module.load_default_classifier()

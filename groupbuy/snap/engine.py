@@ -11,10 +11,10 @@ from __future__ import annotations
 
 import logging
 import threading
+from typing import TYPE_CHECKING
 
-from groupbuy.snap.classifier_store import ClassifierStore
-from groupbuy.snap.indexes import NameIndexProvider, ReferenceIndexStore
-from groupbuy.snap.recognition.base import SnapImage
+if TYPE_CHECKING:
+    from groupbuy.snap.recognition.base import SnapImage
 
 logger = logging.getLogger(__name__)
 
@@ -23,6 +23,12 @@ class Recogniser:
     """Recognise photos with the pipeline and this process's indexes."""
 
     def __init__(self) -> None:
+        # The indexes and the classifier import numpy, OpenCV and rapidfuzz
+        # (~0.3 s of CPU): loaded with the first recognition, not with every
+        # process that imports this module (its receivers are connected at start).
+        from groupbuy.snap.classifier_store import ClassifierStore
+        from groupbuy.snap.indexes import NameIndexProvider, ReferenceIndexStore
+
         self._lock = threading.Lock()
         self._pipeline = None
         self._classifier_version = None

@@ -10,9 +10,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from functools import cached_property
-from typing import Literal, Protocol
+from typing import TYPE_CHECKING, Literal, Protocol
 
-import numpy as np
+if TYPE_CHECKING:
+    # Only for the annotations: the pipeline's types import without numpy.
+    import numpy as np
 
 Method = Literal["barcode", "name", "appearance"]
 # What a candidate points at:

@@ -10,15 +10,21 @@ from __future__ import annotations
 
 import io
 import warnings
-from typing import BinaryIO
+from typing import TYPE_CHECKING, BinaryIO
 
-import cv2
-import numpy as np
 from django.utils.functional import lazy
 from django.utils.translation import gettext_lazy as _
+
+# Pillow stays imported here (~15 ms): the decompression-bomb guard below is
+# process-wide and must be armed before any decode in the server. OpenCV and
+# numpy (~0.2 s of CPU) load with the first photo decoded, not with every
+# process that imports this module's SnapImageError.
 from PIL import Image, ImageOps
 
 from .base import SnapImage
+
+if TYPE_CHECKING:
+    import numpy as np
 
 DEFAULT_MAX_BYTES = 10 * 1024 * 1024
 DEFAULT_MAX_PIXELS = 40_000_000
@@ -173,6 +179,8 @@ def _decode(picture: Image.Image) -> SnapImage:
 
 
 def _to_rgb_array(picture: Image.Image) -> np.ndarray:
+    import numpy as np
+
     if picture.mode in ("I", "I;16", "I;16B", "I;16L", "I;16N"):
         # 16-bit greyscale PNG: Pillow's convert("RGB") clips, scale instead.
         wide = np.asarray(picture, dtype=np.uint32)
@@ -192,6 +200,9 @@ def _to_rgb_array(picture: Image.Image) -> np.ndarray:
 
 
 def _fit_to_working_size(rgb: np.ndarray) -> SnapImage:
+    import cv2
+    import numpy as np
+
     long_side = max(rgb.shape[:2])
     if long_side <= WORKING_LONG_SIDE:
         return SnapImage(rgb=_read_only(np.ascontiguousarray(rgb)))
@@ -210,6 +221,9 @@ def _read_only(pixels: np.ndarray) -> np.ndarray:
 
 def _shrink(pixels: np.ndarray, long_side: int) -> np.ndarray:
     """Return ``pixels`` scaled down to ``long_side``, without aliasing."""
+    import cv2
+    import numpy as np
+
     height, width = pixels.shape[:2]
     # Halve with INTER_AREA while far too big (OpenCV's fast integer path),
     # then finish with INTER_LINEAR, which does not alias above half scale

@@ -19,7 +19,6 @@ from django.utils.translation import gettext as _
 
 from groupbuy.snap import deal_lookup
 from groupbuy.snap.errors import SnapError
-from groupbuy.snap.recognition.barcode import BarcodeReading, candidate_from_reading
 from groupbuy.snap.recognition.base import RecognitionContext
 from groupbuy.snap.resolve import resolve_candidates
 from groupbuy.snap.services.snaps import (
@@ -54,6 +53,13 @@ def _not_a_product_code() -> SnapError:
 
 def snap_code_submit(*, actor, code_format: str, text: str) -> SnapOutcome:
     """Answer a code read in the browser as a snap of it would be answered."""
+    # The barcode reader's package loads zxing-cpp, OpenCV and numpy (~0.2 s of
+    # CPU): with the first code, not with every process that imports services.
+    from groupbuy.snap.recognition.barcode import (
+        BarcodeReading,
+        candidate_from_reading,
+    )
+
     started = time.perf_counter()
     zxing_format = FORMATS.get((code_format or "").strip().lower())
     text = (text or "").strip()

@@ -5,7 +5,6 @@ from __future__ import annotations
 import time
 from dataclasses import dataclass, field
 
-import cv2
 from django.conf import settings
 from django.core.files.base import ContentFile
 from django.db import transaction
@@ -181,6 +180,8 @@ def _jsonable(value):
 
 def _encode_photo(image: SnapImage) -> bytes:
     """Re-encode the working copy: no EXIF (so no location) and a bounded size."""
+    import cv2  # loaded by the photo's decoding already; not at process start
+
     bgr = cv2.cvtColor(image.rgb, cv2.COLOR_RGB2BGR)
     ok, encoded = cv2.imencode(
         ".jpg", bgr, [cv2.IMWRITE_JPEG_QUALITY, PHOTO_JPEG_QUALITY]
