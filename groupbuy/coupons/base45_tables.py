@@ -9,7 +9,11 @@ characters to digits in C and combines the groups in one numpy product.
 
 from __future__ import annotations
 
-import numpy
+import functools
+from typing import TYPE_CHECKING, NamedTuple
+
+if TYPE_CHECKING:
+    import numpy
 
 ALPHABET = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ $%*+-./:"
 
@@ -20,28 +24,46 @@ def _triple(value: int) -> str:
     return ALPHABET[low] + ALPHABET[middle] + ALPHABET[high]
 
 
-_ENCODE_PAIR = [_triple(value) for value in range(65_536)]
 _ENCODE_SINGLE = [_triple(value)[:2] for value in range(256)]
 # Decoding maps characters to digit values in C (bytes.translate) and combines
 # every group of three in one numpy product.
 _DIGITS = bytes.maketrans(ALPHABET.encode("ascii"), bytes(range(45)))
 _ALPHABET_BYTES = ALPHABET.encode("ascii")
-# Each group of three digits is low + 45 × middle + 2025 × high.
-_WEIGHTS = numpy.array([1, 45, 2025], numpy.int32)
 
 
-# The same table as one array of 3-byte strings: encoding gathers every group
-# in one numpy indexing (a Python lookup per group touched 95 scattered string
-# objects per coupon, several times slower).
-_ENCODE_PAIRS = numpy.frombuffer("".join(_ENCODE_PAIR).encode("ascii"), "S3")
+class _Tables(NamedTuple):
+    encode_pairs: numpy.ndarray
+    weights: numpy.ndarray
+
+
+@functools.cache
+def _tables() -> _Tables:
+    """Build the numpy tables on the first coupon, not when a process starts:
+    numpy and the 65,536-entry table cost every process ~0.1 s of CPU, and
+    most (a management command, a page server) never issue a coupon."""
+    import numpy
+
+    # Every 2-byte value's three characters as one array of 3-byte strings:
+    # encoding gathers every group in one numpy indexing (a Python lookup per
+    # group touched 95 scattered string objects per coupon, several times
+    # slower).
+    values = numpy.arange(65_536)
+    digits = numpy.stack([values % 45, values // 45 % 45, values // (45 * 45)], 1)
+    alphabet = numpy.frombuffer(_ALPHABET_BYTES, numpy.uint8)
+    encode_pairs = numpy.frombuffer(alphabet[digits].tobytes(), "S3")
+    # Each group of three digits is low + 45 × middle + 2025 × high.
+    weights = numpy.array([1, 45, 2025], numpy.int32)
+    return _Tables(encode_pairs=encode_pairs, weights=weights)
 
 
 def encode(data: bytes) -> str:
+    import numpy
+
     pairs = len(data) // 2
     text = ""
     if pairs:
         groups = numpy.frombuffer(data, ">u2", count=pairs)
-        text = _ENCODE_PAIRS[groups].tobytes().decode("ascii")
+        text = _tables().encode_pairs[groups].tobytes().decode("ascii")
     if len(data) % 2:
         text += _ENCODE_SINGLE[data[-1]]
     return text
@@ -49,6 +71,8 @@ def encode(data: bytes) -> str:
 
 def decode(text: str) -> bytes:
     """Decode Base45; raise ValueError on any character or group out of range."""
+    import numpy
+
     try:
         raw = text.encode("ascii")
     except UnicodeEncodeError as error:
@@ -63,7 +87,7 @@ def decode(text: str) -> bytes:
     body = b""
     if full:
         groups = numpy.frombuffer(digits, numpy.uint8, count=end).reshape(full, 3)
-        values = groups @ _WEIGHTS
+        values = groups @ _tables().weights
         if values.max() > 0xFFFF:
             raise ValueError("invalid Base45 group")
         body = values.astype(">u2").tobytes()

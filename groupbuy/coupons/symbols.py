@@ -11,12 +11,16 @@ from __future__ import annotations
 import io
 import re
 from html import escape
+from typing import TYPE_CHECKING
 
-import cv2
-import numpy
-import segno
 import zxingcpp
 from PIL import Image, UnidentifiedImageError
+
+if TYPE_CHECKING:
+    import segno
+
+# OpenCV, numpy (~0.2 s of CPU) and segno are imported by the functions that
+# draw or read a code: every page process imports this module, few scan.
 
 FORMATS = ("qr", "pdf417", "datamatrix")
 _ZXING_FORMATS = {
@@ -36,6 +40,8 @@ _SCAN_FORMATS = [
 
 
 def qr(text: str) -> segno.QRCode:
+    import segno
+
     return segno.make(text, error="q", micro=False, boost_error=False)
 
 
@@ -107,6 +113,8 @@ def read_picture(data: bytes) -> list[str]:
     if that finds nothing is the full picture searched harder (rotations,
     inverted). Formats OpenCV cannot decode go through PIL.
     """
+    import cv2
+
     header = _header(data)
     if header is None:
         return []
@@ -118,7 +126,7 @@ def read_picture(data: bytes) -> list[str]:
     scale = max((s for s in (1, 2, 4, 8) if s <= factor), default=1)
     if kind != "JPEG":
         scale = 1
-    grey = _decoded(data, _REDUCED[scale])
+    grey = _decoded(data, _reduced_flags(scale))
     if grey is None:
         return _read_with_pil(data)
     found = _texts(_reduced(grey), try_rotate=False, try_invert=False)
@@ -129,12 +137,16 @@ def read_picture(data: bytes) -> list[str]:
     return _texts(_capped(grey), try_rotate=True, try_invert=True)
 
 
-_REDUCED = {
-    1: cv2.IMREAD_GRAYSCALE,
-    2: cv2.IMREAD_REDUCED_GRAYSCALE_2,
-    4: cv2.IMREAD_REDUCED_GRAYSCALE_4,
-    8: cv2.IMREAD_REDUCED_GRAYSCALE_8,
-}
+def _reduced_flags(scale: int) -> int:
+    """OpenCV's flags for decoding to grey reduced by ``scale`` (1, 2, 4, 8)."""
+    import cv2
+
+    return {
+        1: cv2.IMREAD_GRAYSCALE,
+        2: cv2.IMREAD_REDUCED_GRAYSCALE_2,
+        4: cv2.IMREAD_REDUCED_GRAYSCALE_4,
+        8: cv2.IMREAD_REDUCED_GRAYSCALE_8,
+    }[scale]
 
 
 def _header(data: bytes):
@@ -147,6 +159,9 @@ def _header(data: bytes):
 
 
 def _decoded(data: bytes, flags: int):
+    import cv2
+    import numpy
+
     try:
         grey = cv2.imdecode(numpy.frombuffer(data, numpy.uint8), flags)
     except cv2.error:
@@ -160,6 +175,8 @@ def _reduced(grey):
     Box reduction by a whole factor (INTER_AREA) is cheap and keeps the
     modules' edges sharp enough for the reader.
     """
+    import cv2
+
     factor = -(-max(grey.shape) // FAST_SCAN_SIDE)
     if factor <= 1:
         return grey
@@ -169,6 +186,8 @@ def _reduced(grey):
 
 
 def _capped(grey):
+    import cv2
+
     side = max(grey.shape)
     if side <= MAX_SCAN_SIDE:
         return grey
@@ -179,6 +198,8 @@ def _capped(grey):
 
 def _read_with_pil(data: bytes) -> list[str]:
     """Read a picture OpenCV cannot decode (the same steps, through PIL)."""
+    import numpy
+
     try:
         image = Image.open(io.BytesIO(data))
         image.draft("L", (FAST_SCAN_SIDE, FAST_SCAN_SIDE))
@@ -205,4 +226,6 @@ def _format(symbol: str):
 
 
 def _as_array(image):
+    import numpy
+
     return numpy.array(image)
