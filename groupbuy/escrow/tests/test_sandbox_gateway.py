@@ -2,6 +2,7 @@
 
 import re
 
+import httpx
 import pytest
 from django.test import Client
 
@@ -148,7 +149,7 @@ def test_http_transport_posts_the_signed_event_to_the_endpoint(settings, monkeyp
             headers=headers,
         )
 
-    monkeypatch.setattr(tasks.httpx, "post", post)
+    monkeypatch.setattr(httpx, "post", post)
     payer = make_user()
     intent = make_intent(payer=payer)
     # when
