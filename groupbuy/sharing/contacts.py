@@ -14,7 +14,6 @@ import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
-import vobject.base
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
@@ -105,6 +104,10 @@ def vcard_parse(data: bytes) -> list[Contact]:
     Refuse a file over the size or entry limits (cards, and numbers) and one
     that is not a vCard; numbers that are not valid phone numbers are skipped.
     """
+    # vobject (and the dateutil and pytz it brings) loads with the first
+    # address book, not with every process that imports this module.
+    import vobject.base
+
     if len(data) > vcard_max_bytes():
         raise vcard_too_large_error()
     try:
@@ -141,6 +144,8 @@ def _cards(text: str):
     unfolded logical lines (vCard 2.1 quoted-printable and 3.0/4.0 folding)
     and picks FN, N and TEL.
     """
+    import vobject.base
+
     name, numbers, in_card = "", [], False
     for line, number in vobject.base.getLogicalLines(io.StringIO(text)):
         if not line.strip():

@@ -15,17 +15,19 @@ import json
 import logging
 import threading
 from pathlib import Path
+from typing import TYPE_CHECKING
 from urllib.parse import urlsplit
 
-from cryptography.hazmat.primitives import serialization
 from django.conf import settings
 from django.db import transaction
 from django.utils.translation import gettext as _
-from py_vapid import Vapid
 
 from groupbuy.core.audit import audit_log
 from groupbuy.sharing.errors import SharingError
 from groupbuy.sharing.models import PushSubscription
+
+if TYPE_CHECKING:
+    from py_vapid import Vapid
 
 logger = logging.getLogger(__name__)
 _lock = threading.Lock()
@@ -42,6 +44,9 @@ def key_file() -> Path:
 
 def vapid() -> Vapid:
     """Return the server's VAPID key pair, creating it on first use."""
+    # py_vapid and its cryptography load with the first push, not at start.
+    from py_vapid import Vapid
+
     path = key_file()
     with _lock:
         if not path.exists():
@@ -55,6 +60,8 @@ def vapid() -> Vapid:
 
 def public_key() -> str:
     """The application server key the browser subscribes with (base64url)."""
+    from cryptography.hazmat.primitives import serialization
+
     raw = vapid().public_key.public_bytes(
         serialization.Encoding.X962, serialization.PublicFormat.UncompressedPoint
     )

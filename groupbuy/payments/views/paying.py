@@ -3,7 +3,6 @@ is (for paying inside WeChat)."""
 
 from __future__ import annotations
 
-import segno
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
@@ -83,6 +82,8 @@ def pay(request: HttpRequest, intent_id: str) -> HttpResponse:
                 return redirect(action.url)
             context["action"] = action
             if action.kind == "qr":
+                import segno  # only a QR payment draws one; not at process start
+
                 context["qr_svg"] = segno.make(action.qr_text, error="m").svg_inline(
                     scale=5
                 )
