@@ -16,6 +16,7 @@ import sys
 from pathlib import Path
 
 import groupbuy
+from groupbuy.snap.recognition.image import DEFAULT_MAX_PIXELS
 
 REPOSITORY = Path(groupbuy.__file__).resolve().parents[1]
 
@@ -44,11 +45,13 @@ django.setup()
 from django.urls import get_resolver
 get_resolver().url_patterns
 import groupbuy.asgi
-print(json.dumps(sorted(name for name in sys.modules if name.split(".")[0] in {names})))
+from PIL import Image
+loaded = sorted(name for name in sys.modules if name.split(".")[0] in {names})
+print(json.dumps({{"loaded": loaded, "max_image_pixels": Image.MAX_IMAGE_PIXELS}}))
 """
 
 
-def _modules_loaded_at_start(tmp_path) -> list[str]:
+def _start(tmp_path) -> dict:
     environment = {
         **os.environ,
         "DJANGO_SETTINGS_MODULE": "groupbuy.settings",
@@ -70,7 +73,10 @@ def _modules_loaded_at_start(tmp_path) -> list[str]:
 
 def test_setting_django_up_and_loading_the_urls_imports_no_heavy_library(tmp_path):
     # when a new process sets Django up, loads the URLconf and the ASGI app
-    loaded = _modules_loaded_at_start(tmp_path)
+    started = _start(tmp_path)
     # then none of the libraries only some requests need came with it
-    top_level = sorted({name.split(".")[0] for name in loaded})
+    top_level = sorted({name.split(".")[0] for name in started["loaded"]})
     assert top_level == [], {name: LOADED_ON_DEMAND[name] for name in top_level}
+    # and Pillow's decompression-bomb guard is armed all the same (it is
+    # process-wide, set where snap's image checks import Pillow)
+    assert started["max_image_pixels"] == DEFAULT_MAX_PIXELS
