@@ -2,7 +2,8 @@
 
 A phone-sized Chromium signs in, opens /snap/, hands the file input a
 generated photo of a product's barcode (as the camera would), sees the open
-deal in the answer and taps join, landing on the sandbox pay page.
+deal in the answer and taps join, landing on the sandbox pay page; then, on a
+320 px phone, deletes the photo from My snaps after the page asks once more.
 """
 
 from __future__ import annotations
@@ -81,14 +82,24 @@ def test_snap_a_barcode_join_its_deal_and_delete_the_photo(
     page.wait_for_url(re.compile(r"/escrow/sandbox/pay/"))
     assert page.url.startswith(groupbuy_server.url)
 
-    # and later they find the snap under My snaps and delete its photo now
+    # and later, on the smallest phone, they find the snap under My snaps
+    page.set_viewport_size({"width": 320, "height": 640})
     page.goto("/snap/")
     page.click("#snap-mine-link")
     mine = page.locator("#my-snaps .row[data-has-photo='1']").first
     assert "Oolong tea" in mine.inner_text()
+    # whose words take the row beside the photo (the delete button beside them
+    # once left them ~55 px: "Recognis / ed")
+    words = mine.locator(".snap-history-what").bounding_box()["width"]
+    assert words >= 0.6 * mine.bounding_box()["width"]
     photo_url = mine.locator("img").get_attribute("src")
     assert page.request.get(photo_url).status == 200
-    mine.locator(".snap-photo-delete").click()
-    page.wait_for_selector("text=The photo is deleted")
+    # when they tap Delete photo…, the page asks first and nothing is deleted
+    mine.locator(".snap-photo-delete-ask").click()
+    assert mine.get_by_text("The photo is deleted for good").is_visible()
+    assert page.request.get(photo_url).status == 200
+    # and once they confirm, the photo is gone
+    mine.locator(".snap-photo-delete-confirm").click()
+    page.wait_for_selector("text=The photo is deleted;")
     assert page.locator("#my-snaps .row[data-has-photo='0']").count() == 1
     assert page.request.get(photo_url).status == 404
