@@ -633,6 +633,56 @@ def test_cancelling_the_order_on_its_page_is_leaving_under_the_rule(client):
     assert 'id="withdraw-demand"' not in page
 
 
+def test_leaving_an_accepted_demand_asks_first_on_the_order_cancel_page(client):
+    # given a joiner whose 15.00 deposit went to their order (the merchant rule)
+    demand, joiner = _accepted_with_joiner(
+        target_unit_price_fen=5_000, unit_price_fen=4_500
+    )
+    order = demand.deal.orders.get(shopper=joiner.shopper)
+    client.force_login(joiner.shopper)
+    # when they open the demand page
+    page = client.get(f"/demands/{demand.public_id}/").content.decode()
+    # then Leave and cancel my order opens the order's cancel page (until
+    # 2026-12-07 it was a button that left at once, the deposit forfeited)
+    leave = re.search(r'<(\w+)[^>]*href="([^"]*)"[^>]*id="withdraw-demand">', page)
+    assert leave.groups() == ("a", f"/orders/{order.public_id}/cancel/")
+    assert f'action="/demands/{demand.public_id}/withdraw/"' not in page
+    # which says what leaving costs before anything is done
+    cancel_page = client.get(leave.group(2)).content.decode()
+    terms = _text(cancel_page, "order-cancel-terms")
+    assert "your deposit of ¥15.00 goes to the merchant" in terms
+    status = order.status
+    joiner.refresh_from_db()
+    order.refresh_from_db()
+    assert (joiner.status, order.status) == ("applied", status)
+
+
+def test_cancelling_a_demand_asks_once_more_and_says_what_it_does(client):
+    # given the initiator of a published demand, reading English
+    demand = make_published()
+    demand.initiator.preferred_language = "en"
+    demand.initiator.save(update_fields=["preferred_language"])
+    client.force_login(demand.initiator)
+    # when they open its page
+    page = client.get(f"/demands/{demand.public_id}/").content.decode()
+    # then the cancel button is behind a "Cancel the demand…" that opens a
+    # warning (until 2026-12-07 the first tap cancelled it for everyone)
+    confirm = page[page.index('<details class="confirm" id="cancel-demand-confirm">') :]
+    confirm = confirm[: confirm.index("</details>")]
+    texts = dict(re.findall(r'id="(cancel-demand[-a-z]*)">([^<]+)<', confirm))
+    del texts["cancel-demand-confirm"]
+    assert texts == {
+        "cancel-demand-ask": "Cancel the demand…",
+        "cancel-demand-warning": "Every deposit is refunded, yours too, and everyone"
+        " who joined is told. A cancelled demand cannot be opened again.",
+        "cancel-demand": "Yes, cancel the demand",
+    }
+    assert page.count('id="cancel-demand"') == 1
+    # and opening the page changed nothing
+    demand.refresh_from_db()
+    assert demand.state == "published"
+
+
 def test_the_cancel_page_says_the_deposit_comes_back_under_the_refund_rule(
     client, settings
 ):
