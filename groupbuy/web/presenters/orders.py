@@ -132,6 +132,13 @@ class OrderView:
         return max(self.order.amount_fen, self.paid_fen)
 
     @property
+    def is_up_front_unpaid(self) -> bool:
+        """Whether the order's payments have not brought in what it pays up
+        front: it awaits its payment (or the rest of it), or it ended unpaid.
+        Its page then names the amount a price, not what was paid."""
+        return self.paid_fen < self.up_front_fen
+
+    @property
     def up_front_per_unit_fen(self) -> int | None:
         """The price paid up front per unit, where the order paid it per unit
         (a deposit larger than the order's amount was not)."""

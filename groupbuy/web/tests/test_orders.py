@@ -92,6 +92,40 @@ def test_unpaid_order_offers_the_pay_page(shopper_client, shopper):
     assert 'id="order-waiting"' not in html
 
 
+def _amount_label(html: str, element_id: str) -> str:
+    return html.split(f'id="{element_id}">', 1)[1].split("<", 1)[0]
+
+
+def test_an_unpaid_order_names_its_amount_a_price_not_paid(shopper_client, shopper):
+    # given an order awaiting its payment
+    deal = make_deal()
+    order = deal_join(actor=shopper, deal=deal, quantity=1)
+    # when its shopper opens its page and the deal's, then the amount is its
+    # price up front (until 2026-12-07 "Paid up front" beside "Awaiting payment")
+    detail = shopper_client.get(_order_url(order)).content.decode()
+    assert _amount_label(detail, "order-amount-label") == "Price up front"
+    assert "Paid up front" not in detail
+    deal_page = shopper_client.get(f"/deals/{deal.public_id}/").content.decode()
+    assert _amount_label(deal_page, "order-summary-amount-label") == "Price up front"
+    # when it is paid, then both say it was paid
+    pay(order)
+    detail = shopper_client.get(_order_url(order)).content.decode()
+    assert _amount_label(detail, "order-amount-label") == "Paid up front"
+    assert "Price up front" not in detail
+    deal_page = shopper_client.get(f"/deals/{deal.public_id}/").content.decode()
+    assert _amount_label(deal_page, "order-summary-amount-label") == "Paid up front"
+
+
+def test_an_order_that_ended_unpaid_does_not_say_it_was_paid(shopper_client, shopper):
+    # given an order cancelled as its payment window ran out
+    order = deal_join(actor=shopper, deal=make_deal(), quantity=1)
+    deal_order_cancel_unpaid(order=order, reason=DealOrder.CancelReason.PAYMENT_EXPIRED)
+    # when its shopper opens it, then its amount is a price, nothing paid
+    detail = shopper_client.get(_order_url(order)).content.decode()
+    assert _amount_label(detail, "order-amount-label") == "Price up front"
+    assert "Paid up front" not in detail
+
+
 def test_back_from_pay_page_waits_then_shows_paid(shopper_client, shopper):
     # given: the shopper confirmed on the pay page; the callback is on its way
     order = deal_join(actor=shopper, deal=make_deal(), quantity=1)
