@@ -18,6 +18,7 @@ from groupbuy.coupons.tests.factories import (
     coupon_for,
     make_branch,
     make_station,
+    make_user,
 )
 
 pytestmark = pytest.mark.django_db
@@ -446,6 +447,24 @@ def test_the_order_page_links_its_shopper_to_the_orders_coupon(client, db):
     response = client.get(f"/orders/{order.public_id}/")
     assert response.status_code == 200
     assert link not in response.content.decode()
+
+
+def test_the_coupon_page_links_its_shopper_back_to_the_order(client, db):
+    # given a shopper's coupon
+    station = make_station()
+    (order,) = confirmed_orders(station.merchant, quantities=(1,))
+    coupon = coupon_for(order)
+    link = f'<a href="/orders/{order.public_id}/" class="tap" id="coupon-order-link">'
+    # when they open it, then its order number opens the order (until 2026-12-07
+    # it was plain text: a used coupon's page led nowhere)
+    client.force_login(order.shopper)
+    page = client.get(f"/coupons/{coupon.public_id}/").content.decode()
+    assert f"{link}{order.public_id}</a>" in page
+    # and an operator looking at it sees the number without the shopper's link
+    client.force_login(make_user(is_staff=True))
+    page = client.get(f"/coupons/{coupon.public_id}/").content.decode()
+    assert order.public_id in page
+    assert 'id="coupon-order-link"' not in page
 
 
 def test_a_coupon_past_its_expiry_shows_expired_before_the_sweep_marks_it(client):
