@@ -98,3 +98,15 @@ def test_an_operator_may_delete_a_photo_here_too(snap):
     assert client.post(f"/snap/mine/{snap.public_id}/photo/delete/").status_code == 302
     snap.refresh_from_db()
     assert not snap.photo
+
+
+def test_a_snap_left_unconfirmed_says_so_to_its_shopper(shopper, snap):
+    # given a snap whose likely product the shopper did not confirm
+    Snap.objects.filter(pk=snap.pk).update(status=Snap.Status.UNCONFIRMED)
+    # when they open their snaps
+    html = _signed_in(shopper).get("/snap/mine/").content.decode()
+    # then it speaks to them (it read "Waiting for the shopper to confirm",
+    # the operators' words, on the shopper's own page)
+    row = html[html.index(f'id="snap-{snap.public_id}"') :]
+    assert '<span class="snap-status">You did not say which product it is</span>' in row
+    assert "Waiting for the shopper" not in html
