@@ -120,7 +120,7 @@ class CouponsPersonalData(PersonalDataProvider):
             )
             % {
                 "serial": coupon.serial,
-                "merchant": coupon.merchant.name,
+                "merchant": coupon.merchant.display_name,
                 "date": timezone.localdate(coupon.expires_at).isoformat(),
             }
             for coupon in unused
