@@ -6,12 +6,14 @@ from __future__ import annotations
 import base64
 
 from django.http import HttpResponse
+from django.utils.translation import gettext as _
 from ninja import Query, Router, Status
 
 from groupbuy.core.api_answers import json_answer
 from groupbuy.core.pagination import PageIn, page_payload, paginate
 from groupbuy.coupons import selectors, services
 from groupbuy.coupons.api.till import staff_merchant
+from groupbuy.coupons.errors import CouponError
 from groupbuy.coupons.schemas import (
     BatchDetailOut,
     BatchOut,
@@ -125,8 +127,9 @@ def sync(
 
 @router.post("/merchants/{merchant_id}/batches", response=BatchOut)
 def upload_batch(request, merchant_id: str):
-    """Import a station's signed batch file (the request body, as exported).
-    The same file again answers its first import (``already_imported``)."""
+    """Import a station's signed batch file: the request body as exported, or
+    a form's file named ``batch``. The same file again answers its first import
+    (``already_imported``)."""
     merchant = staff_merchant(request, merchant_id)
     data = _batch_bytes(request)
     batch = services.batch_import(actor=request.auth, merchant=merchant, data=data)
@@ -145,6 +148,11 @@ def _batch_bytes(request) -> bytes:
     upload = request.FILES.get("batch") if request.FILES else None
     if upload:
         return batch_file_bytes(upload)
+    # A form already read has no body left to read: a file sent under another
+    # name was a 500 before 2026-12-07.
+    if request.content_type == "multipart/form-data":
+        message = _("Send the batch file as the form's “batch” file.")
+        raise CouponError("file_missing", message, fields={"batch": [message]})
     if len(request.body) > MAX_BATCH_BYTES:
         raise batch_too_large()
     return request.body

@@ -48,6 +48,30 @@ def test_a_batch_file_over_the_limit_is_refused_saying_the_limit(client):
     assert "the limit is 4 MB" in response.json()["message"]
 
 
+def test_a_batch_sent_as_a_form_file_under_another_name_is_refused_saying_the_name(
+    client,
+):
+    # given a station's batch sent as a form's file named "file", not "batch"
+    station = make_station(owner=make_user(preferred_language="en"))
+    (order,) = confirmed_orders(station.merchant, quantities=(1,))
+    data = _batch(station, [_entry(coupon_for(order))])
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    # when it is uploaded
+    response = client.post(
+        f"/api/coupons/merchants/{station.merchant.public_id}/batches",
+        {"file": SimpleUploadedFile("batch.json", data)},
+        headers=auth(station.owner),
+    )
+    # then it is refused, naming the field to use, and nothing is redeemed
+    assert response.status_code == 400
+    assert response.json()["code"] == "file_missing"
+    assert response.json()["fields"] == {
+        "batch": ["Send the batch file as the form's “batch” file."]
+    }
+    assert not order.coupon.redemptions.exists()
+
+
 def _shop_with_two_branch_batches():
     station = make_station()
     east = make_branch(station.merchant, name="East gate")
