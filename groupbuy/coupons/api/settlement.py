@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+from django.http import HttpResponse
 from ninja import Query, Router
 
+from groupbuy.core.api_answers import file_answer
 from groupbuy.core.pagination import PageIn, page_payload, paginate
 from groupbuy.coupons import selectors, statements
 from groupbuy.coupons.forms import StatementPeriodForm
@@ -35,13 +37,7 @@ def statement(
     ``page_size``; where it sits in ``redemptions_page``), and ``refunds``
     and ``expiries`` one page each of theirs (``refunds_page`` and
     ``expiries_page``, of the same ``page_size``)."""
-    merchant = selectors.merchant_get_for_owner(
-        user=request.auth, public_id=merchant_id
-    )
-    # Read after whose statement it is: someone else's is 403/404 whatever days.
-    asked = StatementPeriodForm({"start": start, "end": end})
-    start, end = statements.statement_period(*asked.asked_days(as_parameters=True))
-    result = statements.statement_for(merchant=merchant, start=start, end=end)
+    result = _asked_statement(request, merchant_id, start=start, end=end)
     redemptions = paginate(
         result.redemptions, page=paging.page, page_size=paging.page_size
     )
@@ -74,6 +70,75 @@ def statement(
         "conflicts": len(result.conflicts),
         "days": [vars(day) for day in statements.statement_days(result)],
     }
+
+
+_FILE_REFUSALS = {
+    400: "A day that cannot be read, or an end before the start (`invalid_date`).",
+    403: "Not an owner of the shop (`forbidden`): cashiers may not.",
+}
+
+
+@router.get(
+    "/merchants/{merchant_id}/statement.pdf",
+    openapi_extra=file_answer(
+        "The statement of the period as a PDF, as the page prints it.",
+        ["application/pdf"],
+        refusals=_FILE_REFUSALS,
+    ),
+)
+def statement_pdf(
+    request,
+    merchant_id: str,
+    start: str | None = Query(None, description=_DAY),
+    end: str | None = Query(None, description=_DAY),
+):
+    """The settlement statement of a period (default: this month) as the PDF
+    its page gives, every line of it; its owners and operators only."""
+    from groupbuy.coupons import pdfs  # imported here: see views.coupon_pdf
+
+    result = _asked_statement(request, merchant_id, start=start, end=end)
+    return _statement_file(result, pdfs.statement_pdf(result), "application/pdf", "pdf")
+
+
+@router.get(
+    "/merchants/{merchant_id}/statement.csv",
+    openapi_extra=file_answer(
+        "The statement of the period as CSV in UTF-8, in the caller's language.",
+        ["text/csv"],
+        refusals=_FILE_REFUSALS,
+    ),
+)
+def statement_csv(
+    request,
+    merchant_id: str,
+    start: str | None = Query(None, description=_DAY),
+    end: str | None = Query(None, description=_DAY),
+):
+    """The settlement statement of a period (default: this month) as the CSV
+    its page gives: every redemption, conflict, expiry and refund, then the
+    totals; its owners and operators only."""
+    result = _asked_statement(request, merchant_id, start=start, end=end)
+    text = statements.statement_csv(result)
+    return _statement_file(result, text, "text/csv; charset=utf-8", "csv")
+
+
+def _asked_statement(request, merchant_id: str, *, start, end):
+    merchant = selectors.merchant_get_for_owner(
+        user=request.auth, public_id=merchant_id
+    )
+    # Read after whose statement it is: someone else's is 403/404 whatever days.
+    asked = StatementPeriodForm({"start": start, "end": end})
+    start, end = statements.statement_period(*asked.asked_days(as_parameters=True))
+    return statements.statement_for(merchant=merchant, start=start, end=end)
+
+
+def _statement_file(result, content, content_type: str, extension: str):
+    response = HttpResponse(content, content_type=content_type)
+    response["Content-Disposition"] = (
+        f'attachment; filename="statement-{result.merchant.public_id}-'
+        f'{result.start}-{result.end}.{extension}"'
+    )
+    return response
 
 
 def _statement_refund_out(result: statements.Statement, refund) -> dict:
