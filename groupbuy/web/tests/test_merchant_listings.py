@@ -2,6 +2,7 @@ from django.test import Client
 from django.urls import reverse
 
 from groupbuy.catalog.models import Listing
+from groupbuy.catalog.services.staff import staff_invite
 from groupbuy.catalog.tests.factories import (
     make_listing,
     make_merchant,
@@ -26,6 +27,35 @@ def test_console_home_forbidden_for_shopper(shopper_client):
     response = shopper_client.get(reverse("web:merchant_home"))
     assert response.status_code == 403
     assert 'id="error-403"' in response.content.decode()
+
+
+def test_console_home_shows_a_shopper_the_ways_in(db):
+    # given a shopper on no shop's staff, and one invited to a shop's staff
+    shopper = make_user(preferred_language="en")
+    invited = make_user(preferred_language="en")
+    owner = make_member(role="owner")
+    staff_invite(
+        actor=owner.user, merchant=owner.merchant, phone=invited.phone, role="cashier"
+    )
+    # when each opens the console
+    page = _client_for(shopper).get(reverse("web:merchant_home"))
+    invited_page = _client_for(invited).get(reverse("web:merchant_home"))
+    # then both are refused, and told how to get a console: apply for a shop,
+    # and, for the invited one, answer the invitation
+    assert page.status_code == invited_page.status_code == 403
+    apply_link = f'href="{reverse("ops:shop_apply")}" id="no-console-apply-link"'
+    assert apply_link in page.content.decode()
+    assert 'id="no-console-invitations"' not in page.content.decode()
+    invited_html = invited_page.content.decode()
+    assert apply_link in invited_html
+    assert (
+        f'href="{reverse("web:staff_invitations")}" id="no-console-invitations"'
+        in invited_html
+    )
+    assert (
+        "A shop has invited you to its staff: accept the invitation to open its "
+        "console." in invited_html
+    )
 
 
 def test_console_home_redirects_visitor_to_login(db):

@@ -11,7 +11,6 @@ from datetime import timedelta
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -22,6 +21,7 @@ from groupbuy.accounts.selectors import user_memberships
 from groupbuy.catalog import selectors as catalog
 from groupbuy.catalog.errors import CatalogError
 from groupbuy.catalog.permissions import is_merchant_money_reader
+from groupbuy.catalog.selectors import staff as staff_selectors
 from groupbuy.catalog.services import listing_create, listing_update
 from groupbuy.core.errors import DomainError, Forbidden
 from groupbuy.core.money import format_fen
@@ -59,7 +59,11 @@ from groupbuy.web.views.merchant_deal_actions import NEXT_STEPS, deal_page_next
 def merchant_home(request: HttpRequest) -> HttpResponse:
     memberships = user_memberships(user=request.user)
     if not memberships:
-        raise PermissionDenied(_("Only a merchant's staff can open the console."))
+        # Still a 403, but one that says the ways in: until 2026-12-07 it was
+        # the bare error page, even to someone invited to a shop's staff.
+        invitations = staff_selectors.staff_invitations_for_user(user=request.user)
+        context = {"invitation_count": invitations.count()}
+        return render(request, "web/merchant/no_console.html", context, status=403)
     if len(memberships) == 1:
         return redirect("web:merchant_dashboard", memberships[0].merchant.public_id)
     return render(request, "web/merchant/home.html", {"memberships": memberships})
