@@ -674,3 +674,23 @@ def test_a_shop_with_nothing_listed_is_told_before_the_form_not_after_it(db):
     # every field in (until 2026-12-07)
     assert html.index('id="deal-form-no-products"') < html.index('id="deal-form"')
     assert 'role="status"' in html.split('id="deal-form-no-products"')[0][-200:]
+
+
+def test_the_deal_page_says_when_the_shop_is_paid_in_the_shops_words(db):
+    # given a deal paid at its close and one paid coupon by coupon
+    merchant, client = _owner()
+    at_close = make_deal(merchant=merchant)
+    by_coupon = make_deal(merchant=merchant)
+    Deal.objects.filter(pk=by_coupon.pk).update(settlement_mode="on_redemption")
+
+    # when the owner opens each one's page
+    def paid_when(deal) -> str:
+        url = reverse(
+            "web:merchant_deal_detail", args=[merchant.public_id, deal.public_id]
+        )
+        page = client.get(url).content.decode()
+        return page.split('id="merchant-deal-settlement">')[1].split("</span>")[0]
+
+    # then "You are paid" reads when, not the platform's "Pay the merchant …"
+    assert paid_when(at_close) == "When the deal closes"
+    assert paid_when(by_coupon) == "As each coupon is redeemed"
