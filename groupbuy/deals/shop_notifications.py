@@ -144,9 +144,17 @@ def notify_owners_tier_reached(deal: Deal, *, tier: DealTier, buyers: int) -> in
     )
 
 
-def notify_owners_succeeded(deal: Deal, *, buyers: int, charged_fen: int) -> int:
-    """Tell the owners the deal settled as a success: its final price, how
-    many buyers it confirmed and what they were charged in all."""
+def notify_owners_succeeded(
+    deal: Deal, *, buyers: int, units: int, charged_fen: int
+) -> int:
+    """Tell the owners the deal settled as a success: its final price a unit,
+    how many buyers it confirmed for how many units, and what they were charged
+    in all."""
+    # Said a unit, and the units said: until 2026-12-07 it read "at ¥59.40 each
+    # with 2 buyers, who paid ¥178.20 in all", which an owner could not add up.
+    units_said = interpolate_lazy(
+        ngettext_lazy("%(units)s unit", "%(units)s units", units), {"units": units}
+    )
     return _send_to_owners(
         deal,
         kind="deals.shop.succeeded",
@@ -156,21 +164,23 @@ def notify_owners_succeeded(deal: Deal, *, buyers: int, charged_fen: int) -> int
         ),
         body=interpolate_lazy(
             ngettext_lazy(
-                "It closed at %(price)s each with %(buyers)d buyer, who paid "
-                "%(total)s in all.",
-                "It closed at %(price)s each with %(buyers)d buyers, who paid "
-                "%(total)s in all.",
+                "It closed at %(price)s a unit: %(buyers)d buyer bought "
+                "%(units)s, %(total)s in all.",
+                "It closed at %(price)s a unit: %(buyers)d buyers bought "
+                "%(units)s, %(total)s in all.",
                 buyers,
             ),
             {
                 "price": format_fen(deal.final_price_fen or 0),
                 "buyers": buyers,
+                "units": units_said,
                 "total": format_fen(charged_fen),
             },
         ),
         data={
             "final_price_fen": deal.final_price_fen,
             "buyers": buyers,
+            "units": units,
             "charged_fen": charged_fen,
         },
     )

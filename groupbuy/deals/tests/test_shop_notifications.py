@@ -98,7 +98,7 @@ def test_owners_hear_of_each_tier_once_and_of_the_success(
         (
             "deals.shop.succeeded",
             "Your group buy succeeded: Jasmine tea 500 g",
-            "It closed at ¥89.00 each with 4 buyers, who paid ¥356.00 in all.",
+            "It closed at ¥89.00 a unit: 4 buyers bought 4 units, ¥356.00 in all.",
         ),
     ]
     succeeded = Notification.objects.get(recipient=owner, kind="deals.shop.succeeded")
@@ -107,6 +107,7 @@ def test_owners_hear_of_each_tier_once_and_of_the_success(
         "deal_id": deal.public_id,
         "final_price_fen": 8_900,
         "buyers": 4,
+        "units": 4,
         "charged_fen": 4 * 8_900,
     }
     # and the other owner the same
@@ -125,6 +126,29 @@ def test_owners_hear_of_each_tier_once_and_of_the_success(
         "channel", flat=True
     )
     assert set(channels) == {"in_app"}
+
+
+@pytest.mark.django_db
+def test_the_success_says_the_units_bought_so_the_total_adds_up(
+    django_capture_on_commit_callbacks,
+):
+    # given a deal at ¥89.00 a unit, one buyer taking one unit, another two
+    merchant, owner, _other, _cashier = _shop()
+    deal = make_deal(merchant=merchant, tiers=[(2, 8_900)], stock=20)
+    for quantity in (1, 2):
+        order = deal_join(actor=make_user(), deal=deal, quantity=quantity)
+        with django_capture_on_commit_callbacks(execute=True):
+            pay(order)
+    # when the deal closes and settles
+    pass_deadline(deal)
+    with django_capture_on_commit_callbacks(execute=True):
+        deal_close(deal=deal)
+    # then the owner reads the price a unit and the units, which make the total
+    succeeded = Notification.objects.get(recipient=owner, kind="deals.shop.succeeded")
+    assert succeeded.text_in("en")[1] == (
+        "It closed at ¥89.00 a unit: 2 buyers bought 3 units, ¥267.00 in all."
+    )
+    assert succeeded.data["units"] == 3
 
 
 @pytest.mark.django_db

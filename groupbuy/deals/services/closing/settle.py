@@ -122,11 +122,14 @@ def _tell_owners_how_it_ended(deal: Deal, *, outcome: str, confirmed: int) -> No
     if deal.stopped_by or deal.kept_outcome is not None:
         return
     if outcome == State.SUCCEEDED:
-        charged = deal.orders.filter(status=Status.CONFIRMED).aggregate(
-            total=Sum("charged_fen")
-        )["total"]
+        sums = deal.orders.filter(status=Status.CONFIRMED).aggregate(
+            charged=Sum("charged_fen"), units=Sum("quantity")
+        )
         shop_notifications.notify_owners_succeeded(
-            deal, buyers=confirmed, charged_fen=charged or 0
+            deal,
+            buyers=confirmed,
+            units=sums["units"] or 0,
+            charged_fen=sums["charged"] or 0,
         )
     else:
         shop_notifications.notify_owners_failed(deal)
