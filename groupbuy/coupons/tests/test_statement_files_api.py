@@ -43,8 +43,9 @@ def test_an_owner_downloads_the_statement_as_pdf_and_csv(client):
     assert csv["Content-Type"] == "text/csv; charset=utf-8"
     assert coupon.serial in csv.content.decode()
     assert csv.content.decode().splitlines()[1].startswith("Redemption,")
-    assert f'filename="statement-{station.merchant.public_id}-' in (
-        pdf["Content-Disposition"]
+    assert (
+        f'filename="statement-{station.merchant.public_id}-'
+        in (pdf["Content-Disposition"])
     )
     assert csv["Content-Disposition"].endswith('.csv"')
 
@@ -78,9 +79,7 @@ def test_cashiers_other_shops_and_shoppers_get_no_statement_file(client, extensi
     )
     other_owner = make_station(name="Other Mart").owner
     shopper = make_user()
-    url = (
-        f"/api/coupons/merchants/{station.merchant.public_id}/statement.{extension}"
-    )
+    url = f"/api/coupons/merchants/{station.merchant.public_id}/statement.{extension}"
     # when each asks for the shop's statement file
     answers = {
         who: client.get(url, headers=auth(user))
