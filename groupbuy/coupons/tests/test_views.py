@@ -304,6 +304,38 @@ def test_coupons_merchant_opens_the_staffs_console_and_refuses_shoppers(client):
     assert client.get("/coupons/merchant/").status_code == 403
 
 
+def test_the_till_page_says_an_offline_switch_or_coupon_terms_were_saved(client):
+    # given an owner reading English, a branch and a deal of theirs
+    from groupbuy.deals.tests.factories import make_deal
+
+    station = make_station(owner=make_user(preferred_language="en"))
+    branch = make_branch(station.merchant, name="East gate")
+    deal = make_deal(merchant=station.merchant, title="Jasmine tea")
+    client.force_login(station.owner)
+    till = f"/coupons/merchant/{station.merchant.public_id}"
+    offline = f"{till}/branches/{branch.public_id}/offline/"
+    terms = f"{till}/deals/{deal.public_id}/terms/"
+    # when they allow offline redemption, go back to online only, and save the
+    # deal's coupon terms, following each answer back to the page
+    said = [
+        [
+            str(message)
+            for message in client.post(url, data, follow=True).context["messages"]
+        ]
+        for url, data in (
+            (offline, {"offline_enabled": "1"}),
+            (offline, {"offline_enabled": "0"}),
+            (terms, {"expiry_rule": "pay_merchant"}),
+        )
+    ]
+    # then the page says each was done
+    assert said == [
+        ["East gate now allows offline redemption."],
+        ["East gate now redeems online only."],
+        ["The coupon terms of “Jasmine tea” are saved."],
+    ]
+
+
 def test_owners_switch_offline_redemption_per_branch(client):
     station = make_station()
     branch = make_branch(station.merchant)

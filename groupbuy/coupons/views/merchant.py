@@ -55,6 +55,12 @@ def merchant_deal_terms(
         expiry_rule=rule,
         unused_refundable=refundable[-1] == "on" if refundable else None,
     )
+    # Said, as the page's other saves are: until 2026-12-07 the page came back
+    # the same, and an owner could not tell the change was kept.
+    messages.success(
+        request,
+        _("The coupon terms of “%(title)s” are saved.") % {"title": deal.title},
+    )
     return redirect("coupons:merchant_console", merchant.public_id)
 
 

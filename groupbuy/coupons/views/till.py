@@ -287,6 +287,11 @@ def merchant_branch_offline(
         raise Http404(_("No such branch."))
     enabled = request.POST.get("offline_enabled") == "1"
     services.branch_offline_set(actor=request.user, branch=branch, enabled=enabled)
+    if enabled:
+        text = _("%(branch)s now allows offline redemption.")
+    else:
+        text = _("%(branch)s now redeems online only.")
+    messages.success(request, text % {"branch": branch.display_name})
     return redirect("coupons:merchant_console", merchant.public_id)
 
 
