@@ -694,3 +694,25 @@ def test_the_deal_page_says_when_the_shop_is_paid_in_the_shops_words(db):
     # then "You are paid" reads when, not the platform's "Pay the merchant …"
     assert paid_when(at_close) == "When the deal closes"
     assert paid_when(by_coupon) == "As each coupon is redeemed"
+
+
+def test_a_closed_deal_reads_its_final_price_not_a_price_now(db):
+    # given a deal that closed at its first tier, and one still open
+    merchant, client = _owner()
+    closed = make_deal(merchant=merchant, tiers=[(1, 9_900), (5, 8_900)])
+    join_and_pay(closed)
+    pass_deadline(closed)
+    deal_close(deal=closed)
+    still_open = make_deal(merchant=merchant, tiers=[(1, 9_900)])
+
+    # when the owner opens each one's page
+    def price_line(deal) -> str:
+        url = reverse(
+            "web:merchant_deal_detail", args=[merchant.public_id, deal.public_id]
+        )
+        page = client.get(url).content.decode()
+        return page.split('id="merchant-deal-price">')[0].rsplit("<span>", 1)[1]
+
+    # then the closed one says the price it closed at, the open one its price now
+    assert price_line(closed).startswith("Final price")
+    assert price_line(still_open).startswith("Price now")
