@@ -125,3 +125,24 @@ def test_cashiers_other_shops_and_the_shopper_get_no_page_and_refund_nothing(sho
         assert client.post(shop["url"], body).status_code in (403, 404)
     order = DealOrder.objects.get(pk=shop["order"].pk)
     assert (order.quantity, order.refunded_fen) == (3, 0)
+
+
+def test_the_page_leads_back_to_the_group_buy_before_and_when_nothing_can_be_done(
+    shop,
+):
+    # given the owner, an order they may refund units of, and a cancelled one
+    owner = _login(shop["owner"])
+    deal = shop["deal"]
+    back = reverse(
+        "web:merchant_deal_detail", args=[deal.merchant.public_id, deal.public_id]
+    )
+    # when they open the page for the paid order
+    page = owner.get(shop["url"], headers=ENGLISH).content.decode()
+    # then its first step can be left for the group buy's page
+    assert f'href="{back}" id="refund-units-cancel"' in page
+    # and when the order can no longer have units refunded, the page says so
+    # and leads back too
+    DealOrder.objects.filter(pk=shop["order"].pk).update(status="cancelled")
+    page = owner.get(shop["url"], headers=ENGLISH).content.decode()
+    assert 'id="refund-units-unavailable"' in page
+    assert f'href="{back}" id="refund-units-back"' in page
