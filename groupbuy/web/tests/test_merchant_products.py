@@ -11,6 +11,7 @@ from groupbuy.catalog.models import Product, ProductImage
 from groupbuy.catalog.tests.factories import (
     make_category,
     make_gtin13,
+    make_listing,
     make_merchant_member,
     make_product,
     make_user,
@@ -154,6 +155,38 @@ def test_duplicate_gtin_shows_the_conflict(db):
         f"GTIN {existing.gtin} already belongs to “Black tea” ({existing.public_id})."
     ]
     assert list(Product.objects.all()) == [existing]
+
+
+def test_a_barcode_already_in_the_catalogue_offers_to_sell_that_product(db):
+    # given a product in the catalogue, and another the shop already sells
+    owner = make_member()
+    existing = make_product(name_zh="红茶", name_en="Black tea")
+    sold = make_product(name_zh="绿茶", name_en="Green tea")
+    listing = make_listing(merchant=owner.merchant, product=sold)
+    client = _client_for(owner.user)
+    # when the owner adds a product with each one's barcode
+    new = client.post(_new_url(owner), _form_data(gtin=existing.gtin))
+    again = client.post(_new_url(owner), _form_data(gtin=sold.gtin))
+    # then the page offers to list the first at their price
+    list_it = (
+        reverse("web:merchant_listing_create", args=[owner.merchant.public_id])
+        + f"?product={existing.public_id}"
+    )
+    html = new.content.decode()
+    assert f'href="{list_it}" id="product-barcode-taken-list"' in html
+    assert (
+        "“Black tea” is already in the catalogue with this barcode: sell it at "
+        "your price instead of adding it again." in html
+    )
+    # and the second to change the price it already sells it at
+    change = reverse(
+        "web:merchant_listing_edit",
+        args=[owner.merchant.public_id, listing.public_id],
+    )
+    html = again.content.decode()
+    assert f'href="{change}" id="product-barcode-taken-listing"' in html
+    assert "Your shop already sells “Green tea”, which has this barcode." in html
+    assert list(Product.objects.order_by("pk")) == [existing, sold]
 
 
 def test_bad_photo_leaves_no_product_behind(db):

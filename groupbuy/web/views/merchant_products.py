@@ -66,18 +66,32 @@ def merchant_product_create(request: HttpRequest, merchant_id: str) -> HttpRespo
     form = ProductForm(
         request.POST or None, request.FILES or None, categories=catalog.category_tree()
     )
+    context = {}
     if request.method == "POST" and form.is_valid():
         try:
             product = _create_product(request.user, merchant, form)
         except CatalogError as error:
+            if error.code == "gtin_taken":  # read before the error clears the field
+                context = _barcode_taken(merchant, form.cleaned_data["gtin"])
             add_domain_error(form, error)
         else:
             messages.success(
                 request, _("“%(product)s” is added.") % {"product": product.name}
             )
             return redirect("web:merchant_product_edit", merchant_id, product.public_id)
-    context = {"merchant": merchant, "form": form, "section": "products"}
+    context = {"merchant": merchant, "form": form, "section": "products", **context}
     return render(request, "web/merchant/product_form.html", context)
+
+
+def _barcode_taken(merchant: Merchant, gtin: str) -> dict:
+    """The catalogue's product with the barcode typed, and ``merchant``'s listing
+    of it: the page offers to sell that one (until 2026-12-07 it only named its
+    id, and the owner had to find it)."""
+    product = catalog.product_find_by_gtin(code=gtin)
+    if product is None:  # taken by a product no longer in the catalogue
+        return {}
+    listing = catalog.listing_for(merchant=merchant, product=product)
+    return {"taken_product": product, "taken_listing": listing}
 
 
 @login_required
