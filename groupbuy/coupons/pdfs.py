@@ -23,6 +23,7 @@ from fpdf import FPDF
 from groupbuy.core.money import format_fen
 from groupbuy.core.times import format_local_time
 from groupbuy.coupons import symbols
+from groupbuy.coupons.pdf_fonts import add_shared_font
 from groupbuy.coupons.services.redeeming import unusable_message
 from groupbuy.coupons.statements import adjustment_note, paid_at_close
 
@@ -50,7 +51,7 @@ def _document() -> tuple[FPDF, bool]:
     if font:
         # Noto CJK collections hold SC as font 2; a plain .ttf ignores the number.
         number = 2 if font.endswith(".ttc") and "Noto" in font else 0
-        pdf.add_font("cjk", fname=font, collection_font_number=number)
+        add_shared_font(pdf, family="cjk", path=font, collection_font_number=number)
         pdf.set_font("cjk", size=11)
         return pdf, True
     pdf.set_font("helvetica", size=11)
