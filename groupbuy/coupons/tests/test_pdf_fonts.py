@@ -1,5 +1,6 @@
-"""The CJK font is parsed once per process and every PDF still embeds its own
-glyphs: one after the other, at the same time, byte for byte as before."""
+"""The CJK font is cut down once, parsed once per process, and every PDF still
+embeds its own glyphs: one after the other, at the same time, byte for byte as
+the whole face made them."""
 
 from __future__ import annotations
 
@@ -31,15 +32,60 @@ def test_every_attribute_of_fpdf2s_font_is_known():
 
 
 @needs_cjk_font
-def test_a_pdf_is_byte_for_byte_what_fpdf2s_add_font_makes():
-    # given a document made with fpdf2's own add_font, which parses the font
-    text = "海南香蕉 2 斤装 · Serial 0001"
-    expected = _fixed_date_pdf(text, shared=False)
-    # when the same document is made twice with the font parsed once
-    first, second = (_fixed_date_pdf(text, shared=True) for _ in range(2))
-    # then both are the same bytes: the same font subset, widths and text
+def test_a_pdf_is_byte_for_byte_what_fpdf2s_add_font_makes_of_the_whole_face():
+    # given a document made with fpdf2's own add_font of the whole face
+    text = "海南香蕉 2 斤装 · 券号 0001 ×3 ¥12.50"
+    expected = _whole_face_pdf(text)
+    # when the same document is made twice as the coupons' PDFs are made
+    # (the face's common characters, cut out once, parsed once)
+    first, second = (_fixed_date_pdf(text) for _ in range(2))
+    # then both are the same bytes: the same glyphs, widths, names and text
     assert first == expected
     assert second == expected
+
+
+@needs_cjk_font
+def test_a_line_with_a_rare_character_is_drawn_from_the_whole_face():
+    # given names with characters outside GB 2312 (喆, 堃), as people have
+    common, rare = "海南香蕉 2 斤装", "张喆的堃记果园"
+    # when a PDF has a common line and that one
+    pdf, _ = pdfs._document()
+    pdfs._line(pdf, common)
+    pdfs._line(pdf, rare)
+    made = bytes(pdf.output())
+    # then every glyph is embedded: the rare line's from the whole face
+    assert set(pdf.fonts) == {pdf_fonts.COMMON, pdf_fonts.WHOLE}
+    assert _embedded(made) == _expected(common + rare)
+
+
+@needs_cjk_font
+def test_the_common_characters_are_cut_out_once_into_the_data_directory(
+    settings, tmp_path
+):
+    # given a new data directory
+    settings.DATA_DIR = tmp_path
+    # when two PDFs are made
+    pdfs._document()
+    (cut,) = (tmp_path / "fonts").iterdir()
+    written = cut.stat().st_mtime_ns
+    pdf, _ = pdfs._document()
+    # then the second uses the file the first cut out, and nothing else is there
+    assert pdf.fonts[pdf_fonts.COMMON].ttffile == cut
+    assert [*(tmp_path / "fonts").iterdir()] == [cut]
+    assert cut.stat().st_mtime_ns == written
+
+
+@needs_cjk_font
+def test_without_a_writable_data_directory_the_pdfs_use_the_whole_face(
+    settings, tmp_path
+):
+    # given a data directory that is a file: nothing can be written in it
+    settings.DATA_DIR = tmp_path / "a-file"
+    settings.DATA_DIR.write_text("")
+    # when a PDF is made
+    made = _pdf_of("海南香蕉")
+    # then it is drawn from the whole face, with its glyphs
+    assert _embedded(made) == _expected("海南香蕉")
 
 
 @needs_cjk_font
@@ -48,10 +94,11 @@ def test_the_font_is_parsed_once_and_each_pdf_has_its_own_subset():
     one, _ = pdfs._document()
     other, _ = pdfs._document()
     # then they share what was parsed, and not what a document writes
-    assert one.fonts["cjk"].cmap is other.fonts["cjk"].cmap
-    assert one.fonts["cjk"].ttfont is not other.fonts["cjk"].ttfont
-    assert one.fonts["cjk"].subset is not other.fonts["cjk"].subset
-    assert one.fonts["cjk"].cw is not other.fonts["cjk"].cw
+    one, other = one.fonts[pdf_fonts.COMMON], other.fonts[pdf_fonts.COMMON]
+    assert one.cmap is other.cmap
+    assert one.ttfont is not other.ttfont
+    assert one.subset is not other.subset
+    assert one.cw is not other.cw
 
 
 @needs_cjk_font
@@ -93,25 +140,33 @@ def test_pdfs_made_at_the_same_time_each_embed_their_own_glyphs():
 def _pdf_of(text: str) -> bytes:
     pdf, unicode_ok = pdfs._document()
     assert unicode_ok
-    pdf.multi_cell(0, 6, text)
+    pdfs._line(pdf, text)
     return bytes(pdf.output())
 
 
-def _fixed_date_pdf(text: str, *, shared: bool) -> bytes:
+def _fixed_date_pdf(text: str) -> bytes:
+    pdf, _ = pdfs._document()
+    pdf.set_creation_date(datetime(2026, 12, 7, tzinfo=UTC))
+    pdfs._line(pdf, text)
+    return bytes(pdf.output())
+
+
+def _whole_face_pdf(text: str) -> bytes:
+    """What pdfs._document and _line did until 2026-12-07."""
     pdf = FPDF(format=(148, 210))
     pdf.set_creation_date(datetime(2026, 12, 7, tzinfo=UTC))
+    pdf.set_auto_page_break(auto=True, margin=12)
     pdf.add_page()
-    font = pdfs.cjk_font()
-    number = 2 if font.endswith(".ttc") and "Noto" in font else 0
-    if shared:
-        pdf_fonts.add_shared_font(
-            pdf, family="cjk", path=font, collection_font_number=number
-        )
-    else:
-        pdf.add_font("cjk", fname=font, collection_font_number=number)
+    font, number = _whole_face()
+    pdf.add_font("cjk", fname=font, collection_font_number=number)
     pdf.set_font("cjk", size=11)
-    pdf.multi_cell(0, 6, text)
+    pdf.multi_cell(0, 6, text, new_x="LMARGIN", new_y="NEXT")
     return bytes(pdf.output())
+
+
+def _whole_face() -> tuple[str, int]:
+    font = pdfs.cjk_font()
+    return font, 2 if font.endswith(".ttc") and "Noto" in font else 0
 
 
 def _embedded(pdf: bytes) -> tuple[set[str], set[str]]:
@@ -148,7 +203,6 @@ def _expected(text: str) -> tuple[set[str], set[str]]:
 @functools.cache
 def _font_cmap() -> dict[int, str]:
     """The font's own character map, read by fontTools apart from fpdf2."""
-    font = pdfs.cjk_font()
-    number = 2 if font.endswith(".ttc") and "Noto" in font else 0
+    font, number = _whole_face()
     with ttLib.TTFont(font, fontNumber=number, lazy=True) as parsed:
         return parsed.getBestCmap()
