@@ -4,7 +4,7 @@ They are written in the reader's language, like the pages they are printed
 from. Chinese text needs a CJK font: ``GROUPBUY_PDF_FONT`` (a .ttf/.otf/.ttc
 path) or the first Noto CJK font found on the system, cut down to its common
 characters once and parsed once per process (pdf_fonts: a PDF costs about a
-tenth of the CPU it did). Without one, the PDFs are written with the built-in
+quarter of the CPU it did). Without one, the PDFs are written with the built-in
 Helvetica, in English, with the English names only.
 """
 
