@@ -740,3 +740,21 @@ def test_a_refused_shopping_time_says_how_many_minutes(client, shop, minutes, sa
     assert "Ensure this value" not in page
     assert re.search(rf'name="minutes" value="{minutes}"', page)
     assert PoolRequest.objects.count() == 0
+
+
+def test_the_readers_own_place_is_marked_as_chinese_punctuates_it(
+    client, shop, django_capture_on_commit_callbacks
+):
+    # given a pool of two
+    _merchant, branch, _owner, promotion = shop
+    alice, bob = make_user(), make_user()
+    for user, amount in ((alice, "180.00"), (bob, "120")):
+        with django_capture_on_commit_callbacks(execute=True):
+            _ask(client, user, branch, promotion, amount)
+    pool = Pool.objects.get()
+    # when one of its members reads it in Chinese
+    client.force_login(alice)
+    page = client.get(f"/pooling/pools/{pool.public_id}/").content.decode()
+    # then their own place is marked in full-width brackets, once
+    assert len(re.findall(r"顾客 [AB]（您）", page)) == 1
+    assert "(您)" not in page
