@@ -464,6 +464,35 @@ def _people(client, share) -> str:
     return page.split('id="thread-people">')[1].split("</span>")[0]
 
 
+def test_the_names_of_a_thread_are_listed_as_chinese_lists_them(client):
+    from groupbuy.sharing.services import thread_mark_read
+
+    # given 小王 shares with 小李 and 小张, who both read his message
+    sender = make_user(display_name="小王", preferred_language="zh-hans")
+    friend = make_user(display_name="小李", preferred_language="zh-hans")
+    other = make_user(display_name="小张", preferred_language="zh-hans")
+    share = make_share(sender=sender, recipients=[friend, other])
+    message_post(actor=sender, share=share, body="一起买吗？")
+    message_post(actor=friend, share=share, body="好")
+    message_post(actor=other, share=share, body="算我一个")
+    thread_mark_read(actor=friend, share=share)
+    thread_mark_read(actor=other, share=share)
+    # when 小王 opens the thread in Chinese
+    client.force_login(sender)
+    page = client.get(f"/sharing/threads/{share.public_id}/").content.decode()
+    # then its people, and who read his message, are listed with 、 as Chinese
+    # lists names, not an English comma
+    assert _people(client, share) == "小王、小李、小张"
+    assert re.findall(r'class="read-by">([^<]*)', page) == [
+        "已读：小李、小张",
+        "已读：小王、小张",
+        "已读：小王、小李",
+    ]
+    assert "对话成员：<" in page.replace('</span><span id="thread-people">', "<")
+    assert 'data-list-separator="、"' in page
+    assert "小王, " not in page and "小李, " not in page
+
+
 def test_a_member_reached_by_number_is_named_to_the_others_only_once_they_reply(
     client,
 ):

@@ -133,7 +133,11 @@ function showReaders(meta, names) {
     readBy = element("span", { className: "read-by" });
     meta.append(" · ", readBy);
   }
-  if (readBy) readBy.textContent = `${list.dataset.readByLabel} ${names.join(", ")}`;
+  if (!readBy) return;
+  // (a full-width colon, "已读：", holds its own space; the page's list separator)
+  const label = list.dataset.readByLabel;
+  const gap = label.endsWith("：") ? "" : " ";
+  readBy.textContent = `${label}${gap}${names.join(list.dataset.listSeparator || ", ")}`;
 }
 
 async function send(reply) {
