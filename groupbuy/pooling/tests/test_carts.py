@@ -47,7 +47,7 @@ def test_a_purchase_reported_on_the_page_counts_in_the_profile(client, branch):
         branch,
     )
     page = client.get("/pooling/carts/").content.decode()
-    assert page.count('class="row cart"') == 1
+    assert page.count('class="row wrap cart"') == 1
     assert client.get("/api/pooling/profile", headers=auth(user)).json()["reports"] == 1
 
 

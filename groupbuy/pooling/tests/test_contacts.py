@@ -442,8 +442,8 @@ def test_the_buyers_page_lists_contact_requests_a_page_at_a_time(client, planned
     client.force_login(recipient)
     first = client.get("/pooling/buyers/").content.decode()
     second = client.get("/pooling/buyers/", {"page": 2}).content.decode()
-    assert first.count('class="row contact"') == 20
-    assert second.count('class="row contact"') == 1
+    assert first.count('class="row wrap contact"') == 20
+    assert second.count('class="row wrap contact"') == 1
     assert 'id="page-next"' in first and 'id="page-previous"' in second
 
 
@@ -479,8 +479,8 @@ def test_the_shoppers_found_come_a_page_at_a_time_beside_the_requests(client, pl
         "/pooling/buyers/", {**search, "found_page": 2}
     ).content.decode()
     # 22 found (the fixture's open shopper too): 20, then 2, the search kept
-    assert first.count('class="row buyer"') == 20
-    assert second.count('class="row buyer"') == 2
+    assert first.count('class="row wrap buyer"') == 20
+    assert second.count('class="row wrap buyer"') == 2
     assert 'id="found_page-next"' in first
     assert (
         f"product={planned['tea'].public_id}"
@@ -590,7 +590,7 @@ def test_a_product_past_the_first_200_is_found_by_searching_and_can_be_asked_for
     # then the search for its buyers, sent without ?q=, still accepts it
     before = (timezone.now() + timedelta(days=2)).date().isoformat()
     result = client.get("/pooling/buyers/", {"product": tea, "before": before})
-    assert result.content.decode().count('class="row buyer"') == 1
+    assert result.content.decode().count('class="row wrap buyer"') == 1
     nothing = client.get("/pooling/buyers/", {"q": "no such thing"}).content.decode()
     with translation.override(shopper.preferred_language):
         none_found = _("No product matches “%(query)s”.") % {"query": "no such thing"}
@@ -694,7 +694,7 @@ def test_another_shopper_or_merchant_lists_nothing_of_a_request(client, planned)
         page = client.get("/pooling/buyers/").content.decode()
         # then it is not among them, and its page is not theirs to open
         assert listed["total"] == 0
-        assert contact_id not in page and 'class="row contact"' not in page
+        assert contact_id not in page and 'class="row wrap contact"' not in page
         assert client.get(f"/pooling/contacts/{contact_id}/").status_code == 404
 
 

@@ -42,7 +42,7 @@ def test_pooling_home_pages_my_requests_and_the_shops_each_on_its_own(client, sh
     # then each list shows 20, its own "Next" keeping the other's page, the
     # second pages the one left of each, in as many queries
     lists = {
-        "requests_page": 'class="row request"',
+        "requests_page": 'class="row wrap request"',
         "branches_page": 'class="branch-link"',
     }
     assert_lists_paged(first, second, lists)
@@ -53,7 +53,7 @@ def test_pooling_home_pages_my_requests_and_the_shops_each_on_its_own(client, sh
     for other in (make_user(preferred_language="en"), owner):
         client.force_login(other)
         _queries, page = _get(client, "/pooling/", {"requests_page": 2})
-        assert 'class="row request"' not in page
+        assert 'class="row wrap request"' not in page
 
 
 def test_a_branchs_page_pages_its_promotions_keeping_the_product_search(client, shop):
