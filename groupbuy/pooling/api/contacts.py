@@ -40,7 +40,7 @@ def buyers(request, filters: Query[BuyersIn]):
         page=filters.page,
         page_size=filters.page_size,
     )
-    return page_payload(result, selectors.buyer_rows(result))
+    return page_payload(result, selectors.buyer_rows(result, viewer=request.auth))
 
 
 def _contact_row(user, contact_id: str) -> dict:

@@ -27,6 +27,12 @@ class BuyerOut(Schema):
     # always null: no part of the number (it was masked, "+86138****0001",
     # until 2026-12-06); a contact request they accept shows it
     phone: str | None
+    contact_id: str | None = Field(
+        description=(
+            "My contact request to this shopper for this cart, once I asked "
+            "(GET /api/pooling/contacts lists it); null until then."
+        )
+    )
 
 
 class ContactIn(Schema):

@@ -38,14 +38,21 @@ def buyers_of_product(*, user, product_id: str, before, now=None):
     )
 
 
-def buyer_rows(page: PageResult) -> list[dict]:
+def buyer_rows(page: PageResult, *, viewer) -> list[dict]:
     """What may be shown of each planned cart on ``page`` of
     ``buyers_of_product``: the shopper named by their place in the list
     ("Shopper 3"), as a pool names its members by seat, and no part of their
     number. They agreed to be found, not to give their number: that takes a
     contact request they accept. A masked number ("+86138****0001") gave
-    away the network and the last four digits."""
+    away the network and the last four digits. ``contact_id`` is
+    ``viewer``'s own request for the cart, once they asked (one a cart):
+    asking again was only refused."""
     first = (page.page - 1) * page.page_size + 1
+    asked = dict(
+        ContactRequest.objects.filter(
+            requester=viewer, cart__in=[cart.pk for cart in page.items]
+        ).values_list("cart_id", "public_id")
+    )
     return [
         {
             "cart_id": cart.public_id,
@@ -53,6 +60,7 @@ def buyer_rows(page: PageResult) -> list[dict]:
             "branch": cart.branch.display_name,  # in the reader's language
             "window_start_at": cart.window_start_at,
             "phone": None,
+            "contact_id": asked.get(cart.pk),
         }
         for index, cart in enumerate(page.items)
     ]

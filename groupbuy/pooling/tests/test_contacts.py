@@ -250,6 +250,29 @@ def test_buyers_page_lists_and_asks(client, planned):
     assert ContactRequest.objects.get().recipient == planned["open"]
 
 
+def test_a_shopper_already_asked_is_not_offered_to_be_asked_again(client, planned):
+    # given a shopper looking (in English), who asked the one found, and another
+    # shopper who did not
+    asker = make_user(preferred_language="en")
+    other = make_user(preferred_language="en")
+    asked = _ask(client, asker, planned)
+    # when each searches again, on the page and in the API
+    page = _buyers_page(client, asker, planned["tea"])
+    [found] = _buyers(client, asker, planned["tea"])
+    # then the asker's row leads to their request instead of offering to ask
+    # again (which was only refused: "You already asked this shopper.")
+    assert found["contact_id"] == asked["id"]
+    assert f'href="/pooling/contacts/{asked["id"]}/"' in page
+    assert "Asked: see the request" in page
+    assert "Ask to connect" not in page
+    # and the other still may ask, and sees no one else's request
+    [theirs] = _buyers(client, other, planned["tea"])
+    assert theirs["contact_id"] is None
+    page = _buyers_page(client, other, planned["tea"])
+    assert "Ask to connect" in page
+    assert asked["id"] not in page
+
+
 def test_accepting_opens_a_chat_between_the_two_sides(client, planned):
     asker, recipient = make_user(), planned["open"]
     contact_id = _ask(client, asker, planned)["id"]

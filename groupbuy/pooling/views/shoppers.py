@@ -158,7 +158,7 @@ def buyers(request):
             ),
             page=request.GET.get("found_page", 1),
         )
-        found.items = selectors.buyer_rows(found)
+        found.items = selectors.buyer_rows(found, viewer=request.user)
     if request.method == "POST":
         try:
             if request.POST.get("contact"):
