@@ -25,6 +25,7 @@ from groupbuy.notify.addresses import contact_hash, parse_address
 from groupbuy.notify.models import Invitation
 from groupbuy.sharing.errors import SharingError
 from groupbuy.sharing.models import MemberPhoneHash
+from groupbuy.sharing.wording import list_separator
 
 # Shoppers separate numbers with Chinese punctuation as often as with ASCII:
 # commas (, ，), the ideographic comma (、), semicolons (; ；) and new lines.
@@ -242,7 +243,7 @@ def typed_numbers_parse(
         raise SharingError(
             "phone_invalid",
             _("These are not valid phone numbers or email addresses: %(numbers)s")
-            % {"numbers": ", ".join(invalid[:10])},
+            % {"numbers": list_separator().join(invalid[:10])},
             fields={"recipients": invalid[:10]},
         )
     return list(contacts.values())

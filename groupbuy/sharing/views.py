@@ -30,6 +30,7 @@ from groupbuy.sharing.services.limits import invitation_texts_per_day
 from groupbuy.sharing.static_version import static_files_version
 from groupbuy.sharing.throttle import match_daily_check, match_rate_check
 from groupbuy.sharing.voice import voice_note_response
+from groupbuy.sharing.wording import list_separator
 from groupbuy.web.forms import add_domain_error
 from groupbuy.web.views.common import domain_errors_as_http, page_number
 
@@ -171,14 +172,6 @@ def inbox(request: HttpRequest) -> HttpResponse:
     return render(request, "sharing/inbox.html", {"threads": result, "box": box})
 
 
-def _list_separator() -> str:
-    """Between the names of a list ("In this conversation", "Read by"), as the
-    active language writes it: "小王、小李" in Chinese, "Wang, Li" in English
-    (as core.i18n.label_colon decides its colon); a comma between Chinese names
-    read as English punctuation."""
-    return "、" if (translation.get_language() or "").startswith("zh") else ", "
-
-
 @login_required
 @domain_errors_as_http
 def thread(request: HttpRequest, share_id: str) -> HttpResponse:
@@ -229,7 +222,8 @@ def thread(request: HttpRequest, share_id: str) -> HttpResponse:
         "reader_key": selectors.reply_author_key(share=share, user_id=request.user.pk),
         "held": selectors.share_recipients_held(share=share, user=request.user),
         "invitation_limit": invitation_texts_per_day(),
-        "list_separator": _list_separator(),
+        # between the names of "In this conversation" and of each "Read by"
+        "list_separator": list_separator(),
     }
     return render(
         request, "sharing/thread.html", context, status=400 if form.errors else 200

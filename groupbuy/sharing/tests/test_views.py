@@ -92,6 +92,23 @@ def test_a_bad_number_on_the_page_is_shown_on_the_form(client):
     assert Share.objects.count() == 0
 
 
+def test_bad_numbers_are_listed_as_chinese_lists_them(client):
+    # given a shopper who reads Chinese
+    client.force_login(make_user(preferred_language="zh-hans"))
+    product = make_product()
+    # when two of the numbers they typed are not numbers
+    response = client.post(
+        f"/sharing/new/?product={product.public_id}",
+        {"recipients": "12345\nabc@", "comment": ""},
+    )
+    # then the refusal lists them with 、, not an English comma
+    assert response.status_code == 400
+    page = response.content.decode()
+    assert "：12345、abc@" in page
+    assert "12345, abc@" not in page
+    assert Share.objects.count() == 0
+
+
 def test_script_in_a_comment_and_a_reply_is_escaped(client):
     # given
     sender = make_user()
