@@ -110,7 +110,7 @@ token (`gbt_…`); send it as `Authorization: Bearer <token>`. Browsers use the
 session cookie instead, with the CSRF token in `X-CSRFToken` on unsafe methods.
 Each operation's `security` says whether it needs one: none listed (anyone), or
 the token and the session as alternatives, with `{}` among them when anyone may
-call it and a signed-in caller is shown more.
+call it and a signed-in caller is shown more or answered in their own language.
 
 **Language.** Messages (`message`, names, labels) are in the caller's language:
 a signed-in caller's saved `preferred_language` (`PATCH /api/me`), unless the

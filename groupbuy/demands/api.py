@@ -78,7 +78,7 @@ def _payment(request, participation, intent) -> dict:
     }
 
 
-@router.get("", response=BuyerDemandPageOut, auth=None)
+@router.get("", response=BuyerDemandPageOut, auth=optional_auth)
 def demand_list(request, paging: Query[PageIn]):
     """List the published demands still open, soonest deadline first (paged)."""
     result = paginate(

@@ -150,3 +150,42 @@ async def test_under_asgi_the_token_is_read_off_the_event_loop():
     # then it answers in their saved language
     assert response.status_code == 404
     assert b"There is nothing at this address." in response.content
+
+
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/api/deals",
+        "/api/catalog/products",
+        "/api/catalog/categories",
+        "/api/catalog/merchants",
+        "/api/catalog/branches/nearest?latitude=31.2&longitude=121.4",
+        "/api/catalog/catalogue/template.csv",
+        "/api/demands",
+    ],
+)
+def test_a_public_read_answers_a_token_user_in_their_saved_language(client, path):
+    """Until 2026-12-07 the reads anyone may make did not look at a token:
+    an app whose user chose Chinese, on a phone set to English, listed the
+    deals with English shop names and then showed one deal in Chinese."""
+    # given a token user who chose Chinese, on a phone that asks for English
+    user = make_user(preferred_language="zh-hans")
+
+    # when their app reads what anyone may read
+    response = client.get(path, headers=bearer(user, **{"Accept-Language": "en"}))
+
+    # then it answers in Chinese, as every other answer to them
+    assert response.status_code == 200
+    assert response["Content-Language"] == "zh-hans"
+
+
+def test_a_public_read_without_a_usable_token_keeps_the_request_language(client):
+    # given a token never handed out, on a phone that asks for English
+    headers = {"Authorization": "Bearer gbt_madeup", "Accept-Language": "en"}
+
+    # when it lists the deals
+    response = client.get("/api/deals", headers=headers)
+
+    # then it is answered as anyone is, in English
+    assert response.status_code == 200
+    assert response["Content-Language"] == "en"

@@ -9,6 +9,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from ninja import Router, Schema, Status
 
+from groupbuy.accounts.auth import optional_auth
 from groupbuy.catalog import selectors, services
 from groupbuy.catalog.catalogue.export import catalogue_csv
 from groupbuy.catalog.catalogue.planning import ACTIONS
@@ -78,7 +79,7 @@ def csv_response(text: str, file_name: str) -> HttpResponse:
 
 @router.get(
     "/catalogue/template.csv",
-    auth=None,
+    auth=optional_auth,
     openapi_extra=file_answer(
         "The header row of a catalogue file, as CSV in UTF-8.", ["text/csv"]
     ),

@@ -62,7 +62,7 @@ class ListingFilter(PageIn):
     include_inactive: bool = Field(False, description="Staff only")
 
 
-@router.get("/merchants", response=MerchantPage, auth=None)
+@router.get("/merchants", response=MerchantPage, auth=optional_auth)
 def merchant_list(request, filters: Query[MerchantFilter]):
     """The active merchants, paged; staff may add the closed ones
     (``include_inactive``)."""
@@ -71,7 +71,7 @@ def merchant_list(request, filters: Query[MerchantFilter]):
     return page_out(result, merchant_out)
 
 
-@router.get("/merchants/{merchant_id}", response=MerchantOut, auth=None)
+@router.get("/merchants/{merchant_id}", response=MerchantOut, auth=optional_auth)
 def merchant_detail(request, merchant_id: str):
     """One merchant with its branches."""
     return merchant_out(selectors.merchant_get(public_id=merchant_id))
@@ -97,7 +97,7 @@ def merchant_update(request, merchant_id: str, payload: MerchantPatch):
     return merchant_out(merchant)
 
 
-@router.get("/branches/nearest", response=list[BranchOut], auth=None)
+@router.get("/branches/nearest", response=list[BranchOut], auth=optional_auth)
 def branch_nearest(request, query: Query[NearestQuery]):
     """Active branches nearest to a point, with their distance in metres."""
     merchant = None

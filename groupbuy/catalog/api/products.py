@@ -3,6 +3,7 @@
 from ninja import File, Form, Query, Router, Status, UploadedFile
 from pydantic import Field
 
+from groupbuy.accounts.auth import optional_auth
 from groupbuy.catalog import selectors, services
 from groupbuy.catalog.api.schemas import (
     AliasIn,
@@ -53,7 +54,7 @@ def _merchant_or_none(public_id: str | None):
         return selectors.merchant_get(public_id=public_id, include_inactive=True)
 
 
-@router.get("/products", response=ProductPage, auth=None)
+@router.get("/products", response=ProductPage, auth=optional_auth)
 def product_list(request, filters: Query[ProductFilter]):
     """Search active products by name (Chinese, pinyin, initials or English),
     brand, alias or GTIN: names as written first, then pinyin, then initials."""
@@ -69,13 +70,13 @@ def product_list(request, filters: Query[ProductFilter]):
     return page_out(result, product_out)
 
 
-@router.get("/products/gtin/{code}", response=ProductOut, auth=None)
+@router.get("/products/gtin/{code}", response=ProductOut, auth=optional_auth)
 def product_by_gtin(request, code: str):
     """Find a product by its barcode: EAN-8, UPC-A, EAN-13 or GTIN-14."""
     return product_out(selectors.product_get_by_gtin(code=code))
 
 
-@router.get("/products/{product_id}", response=ProductOut, auth=None)
+@router.get("/products/{product_id}", response=ProductOut, auth=optional_auth)
 def product_detail(request, product_id: str):
     """One product by its id (``prd_…``): names, GTIN, category and photos."""
     return product_out(selectors.product_get(public_id=product_id))
@@ -223,7 +224,7 @@ def product_image_move(request, image_id: str, payload: ImageMoveIn):
 # --- Categories -----------------------------------------------------------------
 
 
-@router.get("/categories", response=list[CategoryNodeOut], auth=None)
+@router.get("/categories", response=list[CategoryNodeOut], auth=optional_auth)
 def category_tree(request):
     """The whole category tree, with each category's effective demand threshold."""
     return [category_node_out(node) for node in selectors.category_tree()]

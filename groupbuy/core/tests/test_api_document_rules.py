@@ -110,6 +110,34 @@ def test_a_public_operation_documents_no_401(document):
     assert "401" in document["paths"]["/api/deals/{deal_id}/join"]["post"]["responses"]
 
 
+# Operations open to everyone alike, which never look at a token or session:
+# signing in and up, the health check, the push key and the payment
+# providers' callbacks answer no one in particular, and a basket's saving is
+# a sum. Every other operation anyone may call recognises a signed-in caller
+# (``optional_auth``), if only to answer in their saved language.
+ANYONE_ALIKE = {
+    ("get", "/api/health"),
+    ("get", "/api/sharing/push/key"),
+    ("post", "/api/escrow/callbacks/{provider_name}"),
+    ("post", "/api/pooling/promotions/{promotion_id}/saving"),
+}
+
+
+def test_a_read_anyone_may_make_still_recognises_a_signed_in_caller(document):
+    """Until 2026-12-07 the deal list, the catalogue, the merchants, the
+    demands, the promotions and the share cards read no token: a person who
+    chose Chinese got them in their phone's English, and the deal they opened
+    next in Chinese."""
+    unrecognising = [
+        f"{method.upper()} {path}"
+        for method, path, operation in _operations(document)
+        if not operation.get("security")
+        and not path.startswith("/api/auth/")
+        and (method, path) not in ANYONE_ALIKE
+    ]
+    assert unrecognising == []
+
+
 def test_every_json_answer_declares_its_fields(document):
     shapeless = []
     for method, path, operation in _operations(document):

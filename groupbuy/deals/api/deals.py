@@ -103,7 +103,7 @@ def deal_detail(request, deal_id: str):
     return deal_detail_answer(request, deal_id)
 
 
-@router.get("/{deal_id}/progress", auth=None, response=ProgressOut)
+@router.get("/{deal_id}/progress", auth=optional_auth, response=ProgressOut)
 def deal_progress(request, deal_id: str):
     """Return the live snapshot (the same one pushed over the deal's WebSocket)."""
     snapshot = selectors.deal_progress(deal_public_id=deal_id)

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from ninja import Query, Router
 
+from groupbuy.accounts.auth import optional_auth
 from groupbuy.core.pagination import page_payload
 from groupbuy.deals import selectors, services
 from groupbuy.deals.schemas import (
@@ -28,7 +29,7 @@ from groupbuy.deals.schemas import (
 router = Router(tags=["deals"])
 
 
-@router.get("", response=DealPageOut, auth=None)
+@router.get("", response=DealPageOut, auth=optional_auth)
 def deal_list(request, filters: Query[DealSearchIn]):
     """List open group buys: search, category, nearest branch first (lat/lng)."""
     result = selectors.deal_list_open(

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from ninja import Query, Router, Status
 
+from groupbuy.accounts.auth import optional_auth
 from groupbuy.core.errors import fields_renamed, id_in_request
 from groupbuy.core.pagination import PageIn, page_payload
 from groupbuy.pooling import savings, selectors, services
@@ -23,7 +24,9 @@ from groupbuy.pooling.selectors.figures import promotion_figures
 router = Router()
 
 
-@router.get("/branches/{branch_id}/promotions", response=PromotionPage, auth=None)
+@router.get(
+    "/branches/{branch_id}/promotions", response=PromotionPage, auth=optional_auth
+)
 def branch_promotions(request, branch_id: str, paging: Query[PageIn]):
     """List the promotions running at a branch now, in the order they were
     published (paged)."""
