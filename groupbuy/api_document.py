@@ -67,6 +67,29 @@ REFUSAL_DESCRIPTIONS = {
 }
 
 
+# Who a signed-in caller must be, by where the operation lives: an operators'
+# address refuses everyone else, a shop's address everyone but its staff (and
+# the operators), and says so with 403 (until 2026-12-07 only 13 of these 75
+# operations documented the 403 every one of them gives a shopper).
+OPERATOR_PATHS = ("/api/operator/", "/api/ops/")
+SHOP_PATH = "/merchants/{merchant_id}"
+FORBIDDEN_DESCRIPTIONS = {
+    "operator": "Signed in, but not an operator (`forbidden`).",
+    "shop": "Signed in, but not on this shop's staff, or a cashier where only "
+    "its owners may act (`forbidden`); operators may act for every shop.",
+}
+
+
+def restricted_to(path: str) -> str | None:
+    """Return who alone may call the operation at ``path`` (``operator`` or
+    ``shop``), or None when any signed-in person may."""
+    if path.startswith(OPERATOR_PATHS):
+        return "operator"
+    if SHOP_PATH in path:
+        return "shop"
+    return None
+
+
 def refusals_of(path: str, operation: dict) -> list[str]:
     """Return the statuses, beyond ``4XX``, that the operation's own shape
     says it may refuse with."""
@@ -76,6 +99,8 @@ def refusals_of(path: str, operation: dict) -> list[str]:
     security = operation.get("security")
     if security and {} not in security:
         statuses.append("401")
+        if restricted_to(path):
+            statuses.append("403")
     if "{" in path:
         statuses.append("404")
     parameters = [p for p in operation.get("parameters", []) if p["in"] != "path"]
@@ -93,9 +118,12 @@ def add_refusals(document: dict) -> None:
         for operation in operations.values():
             responses = operation.setdefault("responses", {})
             for status in refusals_of(path, operation):
+                if status == "403":
+                    description = FORBIDDEN_DESCRIPTIONS[restricted_to(path)]
+                else:
+                    description = REFUSAL_DESCRIPTIONS[status]
                 responses.setdefault(
-                    status,
-                    {**ERROR_RESPONSE, "description": REFUSAL_DESCRIPTIONS[status]},
+                    status, {**ERROR_RESPONSE, "description": description}
                 )
             responses.setdefault("4XX", ERROR_RESPONSE)
 

@@ -91,6 +91,10 @@ def test_every_operation_documents_the_refusals_its_shape_allows(document):
         security = operation.get("security")
         if security and {} not in security:
             expected.add("401")  # needs a token or session
+            if path.startswith(("/api/operator/", "/api/ops/")):
+                expected.add("403")  # operators only
+            if "/merchants/{merchant_id}" in path:
+                expected.add("403")  # the shop's staff only
         if "{" in path:
             expected.add("404")  # names an object in its path
         if "requestBody" in operation:
@@ -102,6 +106,19 @@ def test_every_operation_documents_the_refusals_its_shape_allows(document):
             elif answer["content"]["application/json"]["schema"] != error:
                 missing.append(f"{method.upper()} {path} {status} not Error")
     assert missing == []
+
+
+def test_a_shop_or_operator_address_says_who_else_is_refused(document):
+    # given an operators' read and a shop's, each refusing a shopper 403
+    # (groupbuy/ops/tests, groupbuy/deals/tests), and a public shop read
+    dashboard = document["paths"]["/api/operator/dashboard"]["get"]
+    orders = document["paths"]["/api/deals/merchants/{merchant_id}/orders"]["get"]
+    listings = document["paths"]["/api/catalog/merchants/{merchant_id}/listings"]
+
+    # then the first two document the 403 and whom it is for; the third none
+    assert "not an operator" in dashboard["responses"]["403"]["description"]
+    assert "shop's staff" in orders["responses"]["403"]["description"]
+    assert "403" not in listings["get"]["responses"]
 
 
 def test_a_public_operation_documents_no_401(document):
