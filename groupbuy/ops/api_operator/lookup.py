@@ -9,6 +9,7 @@ from __future__ import annotations
 from datetime import datetime
 
 from ninja import Query, Router, Schema
+from pydantic import Field
 
 from groupbuy.accounts.personal_data import is_erased
 from groupbuy.accounts.phones import mask_phone
@@ -90,17 +91,36 @@ class OperatorLookupOut(Schema):
     deals: list[OperatorDealRow] = []
     orders: list[OperatorOrderRow]
     orders_total: int
+    # Where each list's page sits, as the coupon statement's lists say it:
+    # ``{page, page_size, total, pages}``.
+    orders_page: PageOut
     payments: list[OperatorPaymentRow]
     payments_total: int
+    payments_page: PageOut
     merchants: list[OperatorMerchantRow]
     merchants_total: int
+    merchants_page: PageOut
+
+
+_LIST_PAGE = (
+    "The page of the %s found to list, from 1, of 20 (`%s_page` in the answer "
+    "says where it sits); a page past the last lists none."
+)
 
 
 class OperatorLookupIn(Schema):
-    q: str
-    orders_page: int = 1
-    payments_page: int = 1
-    merchants_page: int = 1
+    q: str = Field(
+        description="A phone number (any common format), or an id "
+        "(`usr_…`, `ord_…`, `pi_…`, `deal_…`, `mer_…`), or part of a shop's "
+        "name (Chinese, English, pinyin or its initials)."
+    )
+    orders_page: int = Field(1, ge=1, description=_LIST_PAGE % ("orders", "orders"))
+    payments_page: int = Field(
+        1, ge=1, description=_LIST_PAGE % ("payments", "payments")
+    )
+    merchants_page: int = Field(
+        1, ge=1, description=_LIST_PAGE % ("merchants", "merchants")
+    )
 
 
 @router.get("/lookup", response=OperatorLookupOut)
@@ -129,23 +149,33 @@ def lookup_find(request, params: Query[OperatorLookupIn]):
             }
             for deal in result.deals
         ],
-        "orders": [_order_row(order) for order in result.orders.items],
-        "orders_total": result.orders.total,
-        "payments": [
-            {
-                "id": payment.public_id,
-                "payer_phone_masked": _phone_masked(payment.payer),
-                "description": payment.description,
-                "status": payment.status,
-                "amount_fen": payment.amount_fen,
-                "refunded_fen": payment.refunded_fen,
-                "created_at": payment.created_at,
-            }
-            for payment in result.payments.items
-        ],
-        "payments_total": result.payments.total,
-        "merchants": [_merchant_row(merchant) for merchant in result.merchants.items],
-        "merchants_total": result.merchants.total,
+        **_listed("orders", result.orders, _order_row),
+        **_listed("payments", result.payments, _payment_row),
+        **_listed("merchants", result.merchants, _merchant_row),
+    }
+
+
+def _listed(name: str, result, row) -> dict:
+    """One list of the look-up, its total and where its page sits; a page past
+    the last lists none (until 2026-12-07 it listed the last page again, so a
+    client reading pages until an empty one never stopped)."""
+    where = page_payload(result, [row(item) for item in result.items])
+    return {
+        name: where.pop("items"),
+        f"{name}_total": result.total,
+        f"{name}_page": where,
+    }
+
+
+def _payment_row(payment) -> dict:
+    return {
+        "id": payment.public_id,
+        "payer_phone_masked": _phone_masked(payment.payer),
+        "description": payment.description,
+        "status": payment.status,
+        "amount_fen": payment.amount_fen,
+        "refunded_fen": payment.refunded_fen,
+        "created_at": payment.created_at,
     }
 
 

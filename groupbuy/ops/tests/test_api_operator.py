@@ -201,6 +201,37 @@ def test_lookup_pages_the_merchants_it_finds(operator):
     assert first["merchants_total"] == second["merchants_total"] == 21
 
 
+def test_lookup_lists_nothing_past_the_last_page_and_says_where_it_is(operator, order):
+    # given one order of the number looked up (one page of 20)
+    client = Client()
+    url = f"/api/operator/lookup?q={PHONE}"
+
+    # when the operator asks for its first page of orders, then the second
+    first = client.get(url, headers=bearer(operator)).json()
+    second = client.get(url + "&orders_page=2", headers=bearer(operator)).json()
+
+    # then the second lists none (it repeated the first until 2026-12-07), and
+    # each says where its page sits
+    assert [row["id"] for row in first["orders"]] == [order.public_id]
+    assert second["orders"] == []
+    assert second["orders_total"] == 1
+    assert first["orders_page"] == {"page": 1, "page_size": 20, "total": 1, "pages": 1}
+    assert second["orders_page"]["page"] == 2
+    assert second["payments_page"]["page"] == 1
+
+
+@pytest.mark.parametrize("page", ["0", "-1"])
+def test_lookup_refuses_a_page_before_the_first(operator, page):
+    # when the operator asks for page 0 (it answered page 1 until 2026-12-07)
+    response = Client().get(
+        f"/api/operator/lookup?q={PHONE}&payments_page={page}",
+        headers=bearer(operator),
+    )
+    # then it is refused, naming the parameter
+    assert response.status_code == 422
+    assert list(response.json()["fields"]) == ["payments_page"]
+
+
 @pytest.mark.parametrize("query", ["xianlin", "xlcs"])
 def test_lookup_finds_a_chinese_shop_name_typed_as_pinyin(operator, query):
     # given
