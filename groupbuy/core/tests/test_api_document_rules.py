@@ -239,6 +239,25 @@ def test_every_list_is_paged_the_same_way(document):
     assert differing == []
 
 
+def test_every_page_parameter_starts_at_1(document):
+    """The operator's look-up took ``orders_page=0`` (and -1) as page 1 until
+    2026-12-07, where every other list refuses it: a client's off-by-one
+    went unnoticed. A page parameter (``page``, ``…_page``) and a page's size
+    or a chat's ``limit`` say their least value, which Ninja enforces."""
+    unbounded = [
+        f"{method.upper()} {path} {parameter['name']}"
+        for method, path, operation in _operations(document)
+        for parameter in operation.get("parameters", [])
+        if parameter["in"] == "query"
+        and (
+            parameter["name"] in {"page", "page_size", "limit"}
+            or parameter["name"].endswith("_page")
+        )
+        and parameter["schema"].get("minimum") != 1
+    ]
+    assert unbounded == []
+
+
 def test_the_values_of_states_and_statuses_are_listed(document):
     unlisted = set()
     for name, schema in document["components"]["schemas"].items():
