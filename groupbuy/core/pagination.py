@@ -100,8 +100,18 @@ def page_payload(result: PageResult, items: list | None = None) -> dict:
 
 
 class PageIn(Schema):
-    page: int = Field(1, ge=1)
-    page_size: int = Field(DEFAULT_PAGE_SIZE, ge=1, le=MAX_PAGE_SIZE)
+    page: int = Field(
+        1,
+        ge=1,
+        description="The page to list, from 1; a page past the last lists none "
+        "(the answer's `pages` says how many there are).",
+    )
+    page_size: int = Field(
+        DEFAULT_PAGE_SIZE,
+        ge=1,
+        le=MAX_PAGE_SIZE,
+        description=f"Items a page, 1 to {MAX_PAGE_SIZE}.",
+    )
 
 
 class PageOut(Schema):

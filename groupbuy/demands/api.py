@@ -279,7 +279,9 @@ def search_filters(filters, *, merchant) -> selectors.SearchFilters:
 
 
 @router.get("/merchant/saved-searches", response=list[DemandSavedSearchOut])
-def saved_search_list(request, merchant_id: str):
+def saved_search_list(
+    request, merchant_id: str = Query(description="The shop (`mer_…`).")
+):
     """The shop's saved demand searches (the merchant's staff)."""
     merchant = _merchant(merchant_id)
     check_merchant_staff(actor=request.auth, merchant=merchant)

@@ -111,14 +111,24 @@ class DemandOfferPageOut(PageOut):
 
 
 class DemandSearchIn(Schema):
-    merchant_id: str
-    q: str = ""
-    category_id: str | None = None
-    branch_id: str | None = None
-    within_km: float | None = None
-    min_quantity: int | None = None
-    max_quantity: int | None = None
-    deadline_before: Moment | None = None
+    merchant_id: str = Field(description="The shop searching (`mer_…`).")
+    q: str = Field("", description="Words of the demand's title or details.")
+    category_id: str | None = Field(None, description="One category's (`cat_…`).")
+    branch_id: str | None = Field(
+        None, description="Near one of the shop's branches (`br_…`), with `within_km`."
+    )
+    within_km: float | None = Field(
+        None, description="At most this many kilometres from `branch_id`."
+    )
+    min_quantity: int | None = Field(
+        None, description="Wanting at least this many units."
+    )
+    max_quantity: int | None = Field(
+        None, description="Wanting at most this many units."
+    )
+    deadline_before: Moment | None = Field(
+        None, description="Ending before this time (ISO 8601)."
+    )
 
 
 class DemandSavedSearchIn(Schema):

@@ -129,7 +129,9 @@ def item_report(request, kind_path: str, item_id: str, payload: ReportIn):
 def report_queue(
     request,
     paging: Query[PageIn],
-    status: Literal["open", "hidden", "dismissed", ""] = "open",
+    status: Literal["open", "hidden", "dismissed", ""] = Query(
+        "open", description='The reports in this state; "" all.'
+    ),
 ):
     """List reports by status, newest first ("" for all; operators only)."""
     reports = selectors.report_list_for_operator(user=request.auth, status=status)

@@ -77,7 +77,13 @@ class DeliveryRetryOut(Schema):
         },
     ),
 )
-def failed_deliveries(request, paging: Query[PageIn], channel: str = ""):
+def failed_deliveries(
+    request,
+    paging: Query[PageIn],
+    channel: str = Query(
+        "", description='One channel\'s deliveries (`sms`, `email`, …); "" all.'
+    ),
+):
     """List the deliveries that ran out of attempts (SMS, e-mail, in-app, web
     push), newest failure first, of one channel or all ("");
     operators only. Nothing of the message's words: its kind only."""

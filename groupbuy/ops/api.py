@@ -122,7 +122,15 @@ def erasure_withdraw(request):
 
 
 @router.get("/ops/erasures", response=ErasurePageOut)
-def erasure_queue(request, paging: Query[PageIn], status: str = "pending"):
+def erasure_queue(
+    request,
+    paging: Query[PageIn],
+    status: str = Query(
+        "pending",
+        description='`pending`, `completed` or `cancelled`; "" all (another '
+        "value is a 400).",
+    ),
+):
     """List erasure requests (operators only, paged)."""
     requests = selectors.erasure_list_for_operator(user=request.auth, status=status)
     result = paginate(requests, page=paging.page, page_size=paging.page_size)

@@ -154,7 +154,15 @@ def application_withdraw(request, application_id: str):
 
 
 @operator_router.get("", response=OperatorShopApplicationPageOut)
-def application_queue(request, paging: Query[PageIn], status: str = "pending"):
+def application_queue(
+    request,
+    paging: Query[PageIn],
+    status: str = Query(
+        "pending",
+        description="The applications in this state (`pending`, `approved`, "
+        '`declined`, `withdrawn`); "" all.',
+    ),
+):
     """List shop applications by status ("" for all; operators only, paged)."""
     applications = selectors.shop_application_list_for_operator(
         user=request.auth, status=status

@@ -151,7 +151,15 @@ def snap_list(request, query: Query[PageIn]):
 
 
 @router.get("/demand", response=DemandPageOut)
-def demand_list(request, query: Query[PageIn], over_threshold: bool = False):
+def demand_list(
+    request,
+    query: Query[PageIn],
+    over_threshold: bool = Query(
+        False,
+        description="Only the products asked for by at least their category's "
+        "demand threshold of people.",
+    ),
+):
     """Rank products by demand, with new requesters per day for a sparkline."""
     result = selectors.demand_ranking(
         user=request.auth,

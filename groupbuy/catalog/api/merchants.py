@@ -44,11 +44,17 @@ class MerchantFilter(PageIn):
 
 
 class NearestQuery(Schema):
-    latitude: float = Field(ge=-90, le=90)
-    longitude: float = Field(ge=-180, le=180)
-    merchant_id: str = ""
-    within_m: float | None = Field(None, gt=0)
-    limit: int = Field(20, ge=1, le=100)
+    latitude: float = Field(ge=-90, le=90, description="The point's latitude (WGS-84).")
+    longitude: float = Field(
+        ge=-180, le=180, description="The point's longitude (WGS-84)."
+    )
+    merchant_id: str = Field("", description="One merchant's branches (`mer_…`).")
+    within_m: float | None = Field(
+        None, gt=0, description="Only branches at most this many metres away."
+    )
+    limit: int = Field(
+        20, ge=1, le=100, description="How many branches, nearest first."
+    )
     q: str = Field(
         "",
         max_length=120,
@@ -58,14 +64,15 @@ class NearestQuery(Schema):
 
 
 class ListingFilter(PageIn):
-    q: str = Field("", max_length=200)
+    q: str = Field(
+        "", max_length=200, description="Words of the product's name, brand or GTIN."
+    )
     include_inactive: bool = Field(False, description="Staff only")
 
 
 @router.get("/merchants", response=MerchantPage, auth=optional_auth)
 def merchant_list(request, filters: Query[MerchantFilter]):
-    """The active merchants, paged; staff may add the closed ones
-    (``include_inactive``)."""
+    """The active merchants, paged."""
     merchants = selectors.merchants_active(query=filters.q).prefetch_related("branches")
     result = paginate(merchants, page=filters.page, page_size=filters.page_size)
     return page_out(result, merchant_out)

@@ -131,7 +131,11 @@ def product_alias_add(request, product_id: str, payload: AliasIn):
 
 
 @router.delete("/products/{product_id}/aliases", response={204: None})
-def product_alias_remove(request, product_id: str, text: str):
+def product_alias_remove(
+    request,
+    product_id: str,
+    text: str = Query(description="The alias to remove, as it was added."),
+):
     """Remove the alias given as ``?text=``; a missing alias is not an error."""
     product = selectors.product_get_for_editor(user=request.auth, public_id=product_id)
     services.product_alias_remove(actor=request.auth, product=product, text=text)

@@ -239,6 +239,21 @@ def test_every_list_is_paged_the_same_way(document):
     assert differing == []
 
 
+def test_every_query_parameter_says_what_it_means(document):
+    """Until 2026-12-07 151 of the 177 query parameters had no description:
+    `page` and `page_size` everywhere, `/api/deals`' `lat`, `lng` and
+    `category`, the orders' `status` beside `shown_status`, the station's
+    sync cursors. A client's author read the code or guessed."""
+    undescribed = [
+        f"{method.upper()} {path} {parameter['name']}"
+        for method, path, operation in _operations(document)
+        for parameter in operation.get("parameters", [])
+        if parameter["in"] == "query"
+        and not (parameter.get("description") or parameter["schema"].get("description"))
+    ]
+    assert undescribed == []
+
+
 def test_every_page_parameter_starts_at_1(document):
     """The operator's look-up took ``orders_page=0`` (and -1) as page 1 until
     2026-12-07, where every other list refuses it: a client's off-by-one

@@ -104,9 +104,16 @@ def generate_key(request, merchant_id: str, payload: KeyGenerateIn | None = None
     return response
 
 
+# The station's cursors: the ``…_cursor`` of its last sync (0 the first time).
+_CURSOR = "The `%s_cursor` of the station's last sync: only what came after it."
+
+
 @router.get("/merchants/{merchant_id}/sync", response=SyncOut)
 def sync(
-    request, merchant_id: str, revocations_after: int = 0, unit_refunds_after: int = 0
+    request,
+    merchant_id: str,
+    revocations_after: int = Query(0, description=_CURSOR % "revocations"),
+    unit_refunds_after: int = Query(0, description=_CURSOR % "unit_refunds"),
 ):
     """Valid platform keys, and the revocations and refunds of some units after
     the station's cursors."""

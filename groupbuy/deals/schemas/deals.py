@@ -151,9 +151,19 @@ class DealSearchIn(PageIn):
         description="Title, product, brand or shop; a Chinese name also as pinyin "
         "(niunai) or its initials (nn), two letters at least",
     )
-    category: str | None = None
-    lat: float | None = Field(None, ge=-90, le=90)
-    lng: float | None = Field(None, ge=-180, le=180)
+    category: str | None = Field(
+        None, description="A category's id (`cat_…`): its deals and its subcategories'."
+    )
+    lat: float | None = Field(
+        None,
+        ge=-90,
+        le=90,
+        description="With `lng`: the caller's latitude, to list the nearest "
+        "branch's deals first and give each `distance_m`.",
+    )
+    lng: float | None = Field(
+        None, ge=-180, le=180, description="With `lat`: the caller's longitude."
+    )
 
 
 # A deal's shown_state (Deal.State's values and "scheduled"), what a merchant's
@@ -166,8 +176,12 @@ DealStateFilter = Literal[
 class DealStateFilterIn(PageIn):
     # The deals whose shown_state is this: a settled deal that failed is
     # "failed", not "settled". ``status`` is the same filter's older name.
-    state: DealStateFilter | None = None
-    status: DealStateFilter | None = None
+    state: DealStateFilter | None = Field(
+        None,
+        description="Only the deals whose `shown_state` is this (a settled deal "
+        "that failed is `failed`).",
+    )
+    status: DealStateFilter | None = Field(None, description="`state`'s older name.")
 
 
 class AddStockIn(Schema):

@@ -123,15 +123,25 @@ OrderStatusFilter = Annotated[
 
 
 class StatusFilterIn(PageIn):
-    status: OrderStatusFilter = None
+    status: OrderStatusFilter = Field(
+        None, description="Only the orders whose `status` is this."
+    )
     # The status the pages give (``OrderOut.shown_status``): "cancelled" finds
     # a paid order its shopper cancelled, "refunded" no longer does.
-    shown_status: OrderStatusFilter = None
+    shown_status: OrderStatusFilter = Field(
+        None,
+        description="Only the orders whose `shown_status` (what the pages say) "
+        "is this: `cancelled` finds a paid order its shopper cancelled.",
+    )
 
 
 class MerchantOrderFilterIn(StatusFilterIn):
-    q: str = Field("", max_length=40)
-    deal_id: str = Field("", max_length=40)
+    q: str = Field(
+        "",
+        max_length=40,
+        description="An order's number (`ord_…`) or the end of its buyer's phone.",
+    )
+    deal_id: str = Field("", max_length=40, description="One deal's orders (`deal_…`).")
     # The console's orders page names it so (its links, its CSV link).
     deal: str = Field("", max_length=40, description="deal_id's other name")
     # Days read as the console's orders page reads them (deals.api._days).
@@ -139,7 +149,11 @@ class MerchantOrderFilterIn(StatusFilterIn):
     date_to: str | None = Field(None, description=DAY)
     # Which day of an order date_from/date_to are: the day joined (default),
     # or the day paid, the day the sales figures count it on.
-    date_by: Literal["joined", "paid"] = "joined"
+    date_by: Literal["joined", "paid"] = Field(
+        "joined",
+        description="Which day of an order `date_from` and `date_to` are: the day "
+        "it was joined, or paid (the day the sales figures count it on).",
+    )
 
 
 class RefundIn(Schema):

@@ -6,7 +6,7 @@ from __future__ import annotations
 from datetime import date, datetime
 
 from django.utils import timezone
-from ninja import Query, Router, Schema
+from ninja import Field, Query, Router, Schema
 
 from groupbuy.escrow.selectors import platform_money_overview
 from groupbuy.ops.selectors import shop_application_pending_count
@@ -85,7 +85,9 @@ class OperatorDailyOut(Schema):
 
 
 class OperatorDaysIn(Schema):
-    days: int = 14
+    days: int = Field(
+        14, description="This many days up to today, 1 to 90 (else a 400 `invalid`)."
+    )
 
 
 @router.get("/stats/daily", response=OperatorDailyOut)

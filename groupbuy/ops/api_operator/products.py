@@ -7,7 +7,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Literal
 
-from ninja import Query, Router, Schema
+from ninja import Field, Query, Router, Schema
 
 from groupbuy.catalog.api.schemas import ProductOut, product_out
 from groupbuy.catalog.selectors import (
@@ -30,10 +30,14 @@ OPEN_DEALS_SHOWN = 10
 
 
 class OperatorProductsIn(PageIn):
-    # Words of a name (Chinese, English, pinyin), an alias, a brand or a GTIN.
-    q: str = ""
-    # "active": on sale; "stopped": no longer sold; "": both.
-    state: Literal["", "active", "stopped"] = ""
+    q: str = Field(
+        "",
+        description="Words of a name (Chinese, English, pinyin), an alias, a "
+        "brand or a GTIN.",
+    )
+    state: Literal["", "active", "stopped"] = Field(
+        "", description='`active`: on sale; `stopped`: no longer sold; "": both.'
+    )
 
 
 class OperatorProductRow(Schema):

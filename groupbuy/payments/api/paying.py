@@ -34,6 +34,7 @@ _DEVICE = (
     "(a phone's browser or an app: the providers' H5 pages) or `wechat` (inside "
     "WeChat: its JS bridge)."
 )
+_DEVICE_QUERY = Query("phone", description=_DEVICE)
 
 
 def _provider_field(**field):
@@ -81,7 +82,11 @@ def _payable_by(request, intent_id: str):
         refusals={404: "Not my payment, or no such payment (`not_found`)."},
     ),
 )
-def pay_ways(request, intent_id: str, device: Query[Device] = "phone"):
+def pay_ways(
+    request,
+    intent_id: str,
+    device: Device = _DEVICE_QUERY,
+):
     """List the ways my payment can be paid on ``device``."""
     _payable_by(request, intent_id)
     return {

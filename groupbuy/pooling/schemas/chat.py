@@ -33,4 +33,4 @@ class MessagesIn(Schema):
     before: str | None = Field(
         None, max_length=40, description="a message's id: the messages before it"
     )
-    limit: int = Field(50, ge=1, le=200)
+    limit: int = Field(50, ge=1, le=200, description="At most this many messages.")

@@ -14,8 +14,12 @@ from groupbuy.pooling.models import ContactRequest
 
 
 class BuyersIn(PageIn):
-    product_id: str = Field(min_length=1, max_length=40)
-    before: Moment
+    product_id: str = Field(
+        min_length=1, max_length=40, description="The product (`prd_…`) they buy."
+    )
+    before: Moment = Field(
+        description="Who plans to buy it at a time before this one (ISO 8601)."
+    )
 
 
 class BuyerOut(Schema):

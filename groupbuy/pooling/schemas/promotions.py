@@ -95,7 +95,9 @@ class PromotionPage(PageOut):
 
 
 class FiguresIn(PageIn):
-    days: int = Field(30, ge=1, le=366)
+    days: int = Field(
+        30, ge=1, le=366, description="The figures of this many days, up to today."
+    )
 
 
 class PromotionFiguresOut(Schema):

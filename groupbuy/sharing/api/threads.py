@@ -31,7 +31,9 @@ class ThreadMessageIn(Schema):
 
 class ThreadListIn(PageIn):
     # "received": others' shares to me; "sent": mine; empty: both.
-    box: Literal["", "received", "sent"] = ""
+    box: Literal["", "received", "sent"] = Field(
+        "", description='`received`: others\' shares to me; `sent`: mine; "": both.'
+    )
 
 
 @router.get("/threads", response=ThreadPageOut)
