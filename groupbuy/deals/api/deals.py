@@ -10,6 +10,7 @@ from ninja import Query, Router, Status
 
 from groupbuy.accounts.auth import optional_auth
 from groupbuy.catalog.models import Merchant, Product
+from groupbuy.core.api_answers import refusal
 from groupbuy.core.errors import NotFound, fields_renamed, id_in_request
 from groupbuy.core.idempotency import idempotency_key_header, idempotency_key_sent
 from groupbuy.core.moments import check_start
@@ -158,7 +159,32 @@ def deal_stop(request, deal_id: str, payload: StopIn | None = None):
     return deal_detail_answer(request, deal_id)
 
 
-@router.post("/{deal_id}/join", response={201: JoinOut})
+# Why a join is refused (deals.services.orders.join_refusal, deals.buyers,
+# deals.join_guards): a client shows ``message`` and may switch on the code.
+JOIN_REFUSALS = {
+    400: "A `quantity` outside 1 to the deal's `max_quantity_per_order` "
+    "(`invalid_quantity`, on `quantity`); a `pickup_branch_id` of no branch of "
+    "the shop (`invalid`); none where the shop has several open branches "
+    "(`pickup_branch_required`, on `pickup_branch_id`: the shop's `branches` "
+    "are in `GET /api/catalog/merchants/{merchant_id}`).",
+    403: "The caller is on the shop's staff (`own_merchant`).",
+    409: "`not_started` (a draft, or before `starts_at`); `deal_closed` or "
+    "`deadline_passed` (with `late_by_ms`); `sold_out` or `kept_for_buyers` (on "
+    "`quantity`, the message saying how many units are left); `already_joined` "
+    "(the order is in `GET /api/deals/orders`); `merchant_inactive`; "
+    "`branch_closed` (the pickup branch closed).",
+}
+
+
+@router.post(
+    "/{deal_id}/join",
+    response={201: JoinOut},
+    openapi_extra={
+        "responses": {
+            str(status): refusal(why) for status, why in JOIN_REFUSALS.items()
+        }
+    },
+)
 def deal_join(request, deal_id: str, payload: JoinIn):
     """Join with a quantity: reserves the units and returns the payment to make."""
     deal = deal_get_for_join(user=request.auth, deal_id=deal_id)

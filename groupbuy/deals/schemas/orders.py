@@ -103,9 +103,15 @@ class MerchantOrderOut(OrderOut):
 
 
 class JoinIn(Schema):
-    quantity: JsonInt = 1
-    # A branch of the deal's merchant to collect from (its public id).
-    pickup_branch_id: str | None = None
+    quantity: JsonInt = Field(
+        1, description="Units to buy, 1 to the deal's `max_quantity_per_order`."
+    )
+    pickup_branch_id: str | None = Field(
+        None,
+        description="The shop's branch to collect from (`br_…`, one of the "
+        "`branches` of `GET /api/catalog/merchants/{merchant_id}`); needed when "
+        "the shop has more than one open branch.",
+    )
 
 
 class JoinOut(Schema):

@@ -132,6 +132,39 @@ def test_joining_refusals_carry_code_and_message(client):
     assert DealOrder.objects.count() == 1
 
 
+def test_the_document_names_each_refusal_a_join_gives(client):
+    """Until 2026-12-07 the join documented its refusals only as "4XX": a
+    client learnt of sold_out, kept_for_buyers or already_joined by meeting
+    them. Each refusal met here is named under its status."""
+    # given the refusals a join gives
+    sold_out = make_deal(stock=1, tiers=[(1, 9_900)])
+    _join(client, sold_out, make_user())
+    shopper = make_user()
+    joined = make_deal()
+    _join(client, joined, shopper)
+    met = [
+        _join(client, sold_out, make_user()),
+        _join(client, pass_deadline(make_deal()), make_user()),
+        _join(client, make_deal(starts_in=timedelta(hours=3)), make_user()),
+        _join(client, joined, shopper),
+        _join(client, make_deal(max_quantity_per_order=2), make_user(), quantity=3),
+    ]
+    # when the document is read
+    document = client.get("/api/openapi.json").json()
+    responses = document["paths"]["/api/deals/{deal_id}/join"]["post"]["responses"]
+    # then each is named, in backquotes, under its status
+    for response in met:
+        code = response.json()["code"]
+        assert f"`{code}`" in responses[str(response.status_code)]["description"]
+    assert [response.json()["code"] for response in met] == [
+        "sold_out",
+        "deadline_passed",
+        "not_started",
+        "already_joined",
+        "invalid_quantity",
+    ]
+
+
 def test_a_join_on_a_closed_deal_says_how_late_in_the_json(client):
     # given a deal closed at its deadline, a minute ago
     deal = pass_deadline(make_deal())
