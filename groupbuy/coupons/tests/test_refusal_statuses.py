@@ -69,9 +69,25 @@ def test_more_units_than_the_coupon_has_is_a_400_bad_quantity(client):
     (order,) = confirmed_orders(station.merchant, quantities=(2,))
     # when the till asks for 5 (within what the schema takes)
     answer = _redeem(client, station, {"code": coupon_for(order).code, "quantity": 5})
-    # then
+    # then it is refused on the quantity sent (``fields`` was empty until
+    # 2026-12-07: a till could not mark the field)
     assert _refusal(answer) == (400, "bad_quantity")
+    assert answer.json()["fields"] == {"quantity": [answer.json()["message"]]}
     assert coupon_for(order).remaining_quantity == 2
+
+
+def test_more_units_than_are_left_is_a_409_on_the_quantity(client):
+    # given a 2-unit coupon with one unit used
+    station = make_station()
+    (order,) = confirmed_orders(station.merchant, quantities=(2,))
+    code = coupon_for(order).code
+    _redeem(client, station, {"code": code, "quantity": 1})
+    # when the till asks for 2
+    answer = _redeem(client, station, {"code": code, "quantity": 2})
+    # then it is refused on the quantity sent, saying how many are left
+    assert _refusal(answer) == (409, "not_enough_left")
+    assert answer.json()["fields"] == {"quantity": [answer.json()["message"]]}
+    assert coupon_for(order).remaining_quantity == 1
 
 
 def test_a_branch_not_of_the_shop_is_a_400_bad_branch_on_branch_id(client):

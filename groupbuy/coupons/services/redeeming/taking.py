@@ -40,24 +40,26 @@ def redeem_coupon(
         # Quote what is left (at least 1: a used-up coupon was refused above);
         # a quantity within the coupon but over what is left is refused below,
         # under the row's condition, with the same figure.
-        raise CouponError(
-            "bad_quantity",
-            ngettext(
-                "Redeem between 1 and %(most)d unit.",
-                "Redeem between 1 and %(most)d units.",
-                coupon.remaining_quantity,
-            )
-            % {"most": coupon.remaining_quantity},
-        )
+        message = ngettext(
+            "Redeem between 1 and %(most)d unit.",
+            "Redeem between 1 and %(most)d units.",
+            coupon.remaining_quantity,
+        ) % {"most": coupon.remaining_quantity}
+        # On the field the till sent, so that a client marks it (until
+        # 2026-12-07 ``fields`` was empty).
+        raise CouponError("bad_quantity", message, fields={"quantity": [message]})
     with transaction.atomic():
         if not take_units(coupon, wanted):
             coupon.refresh_from_db()
             _refuse_unusable(coupon)
+            message = _("Only %(left)d of this coupon's units are left.") % {
+                "left": coupon.remaining_quantity
+            }
             raise CouponError(
                 "not_enough_left",
-                _("Only %(left)d of this coupon's units are left.")
-                % {"left": coupon.remaining_quantity},
+                message,
                 status=409,
+                fields={"quantity": [message]},
             )
         if branch is not None and channel == Redemption.Channel.ONLINE:
             _lock_open_branch(branch)
