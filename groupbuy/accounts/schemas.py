@@ -27,13 +27,21 @@ class PhoneCodeSentOut(Schema):
 
 
 class SignUpVerifyIn(Schema):
-    verification_id: str = Field(min_length=1, max_length=40)
+    verification_id: str = Field(
+        min_length=1,
+        max_length=40,
+        description="The `verification_id` the sign-up answered.",
+    )
     code: str = Field(min_length=1, max_length=12, examples=["123456"])
     token_name: str = Field("signup", max_length=60)
 
 
 class CodeResendIn(Schema):
-    verification_id: str = Field(min_length=1, max_length=40)
+    verification_id: str = Field(
+        min_length=1,
+        max_length=40,
+        description="The `verification_id` of the earlier request.",
+    )
 
 
 class PasswordResetIn(Schema):
@@ -41,13 +49,21 @@ class PasswordResetIn(Schema):
 
 
 class PasswordCodeIn(Schema):
-    verification_id: str = Field(min_length=1, max_length=40)
+    verification_id: str = Field(
+        min_length=1,
+        max_length=40,
+        description="The `verification_id` the code was sent with.",
+    )
     code: str = Field(min_length=1, max_length=12)
     new_password: str = Field(min_length=1, max_length=128)
 
 
 class PhoneCodeIn(Schema):
-    verification_id: str = Field(min_length=1, max_length=40)
+    verification_id: str = Field(
+        min_length=1,
+        max_length=40,
+        description="The `verification_id` the code was sent with.",
+    )
     code: str = Field(min_length=1, max_length=12, examples=["123456"])
 
 

@@ -18,7 +18,9 @@ from groupbuy.demands.selectors import committed_units, units_still_wanted
 class DemandIn(Schema):
     title: str
     description: str = ""
-    category_id: str | None = None
+    category_id: str | None = Field(
+        None, description="The demand's category (`cat_…`), if any."
+    )
     quantity_wanted: JsonInt
     initiator_quantity: JsonInt = 1
     target_unit_price_fen: JsonInt
@@ -82,8 +84,10 @@ class DemandDetailOut(DemandOut):
 
 
 class DemandOfferIn(Schema):
-    merchant_id: str
-    product_id: str
+    merchant_id: str = Field(
+        description="The shop offering (`mer_…`); the caller is on its staff."
+    )
+    product_id: str = Field(description="The shop's product (`prd_…`) offered.")
     quantity: JsonInt
     unit_price_fen: JsonInt
     delivery_on: date
@@ -132,9 +136,11 @@ class DemandSearchIn(Schema):
 
 
 class DemandSavedSearchIn(Schema):
-    merchant_id: str
+    merchant_id: str = Field(description="The shop saving it (`mer_…`).")
     q: str
-    category_id: str | None = None
+    category_id: str | None = Field(
+        None, description="Only demands of this category (`cat_…`)."
+    )
 
 
 class DemandSavedSearchOut(Schema):

@@ -20,7 +20,9 @@ from groupbuy.teams.selectors import PaymentState
 
 
 class TeamDealCreateIn(Schema):
-    product_id: str
+    product_id: str = Field(
+        description="The product (`prd_…`) the shop lists and sells."
+    )
     title: str = Field(max_length=200)
     description: str = Field("", max_length=5_000)
     team_size: JsonInt

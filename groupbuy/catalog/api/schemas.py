@@ -148,7 +148,9 @@ class ProductIn(Schema):
     brand: str = Field("", max_length=120)
     spec: str = Field("", max_length=120)
     description: str = Field("", max_length=5000)
-    category_id: str | None = None
+    category_id: str | None = Field(
+        None, description="The product's category (`cat_…`), if any."
+    )
     source: str = Field("", max_length=255)
     aliases: list[str] = Field(default_factory=list, max_length=50)
     merchant_id: str | None = Field(
@@ -163,7 +165,9 @@ class ProductPatch(Schema):
     brand: str | None = Field(None, max_length=120)
     spec: str | None = Field(None, max_length=120)
     description: str | None = Field(None, max_length=5000)
-    category_id: str | None = None
+    category_id: str | None = Field(
+        None, description="The product's category (`cat_…`); null clears it."
+    )
     source: str | None = Field(None, max_length=255)
     is_active: JsonBool | None = None
 
@@ -189,14 +193,18 @@ class CategoryIn(Schema):
     slug: str = Field(max_length=50)
     name_zh: str = Field(max_length=80)
     name_en: str = Field(max_length=80)
-    parent_id: str | None = None
+    parent_id: str | None = Field(
+        None, description="The parent category (`cat_…`); none for a top category."
+    )
     demand_threshold: JsonInt | None = None
 
 
 class CategoryPatch(Schema):
     name_zh: str | None = Field(None, max_length=80)
     name_en: str | None = Field(None, max_length=80)
-    parent_id: str | None = None
+    parent_id: str | None = Field(
+        None, description="The parent category (`cat_…`); null for a top category."
+    )
     demand_threshold: JsonInt | None = None
 
 
@@ -244,7 +252,7 @@ class BranchPatch(Schema):
 
 
 class ListingIn(Schema):
-    product_id: str
+    product_id: str = Field(description="The product (`prd_…`) to list.")
     price_fen: JsonInt = Field(description="Everyday price in fen (分), more than 0.")
 
 

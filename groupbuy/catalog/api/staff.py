@@ -38,12 +38,17 @@ ROLES = {"enum": list(MerchantMembership.Role.values)}
 class StaffInviteIn(Schema):
     phone: str = Field(max_length=20)
     role: str = Field(max_length=10, json_schema_extra=ROLES)
-    branch_id: str | None = None
+    branch_id: str | None = Field(
+        None, description="A cashier's branch (`br_…`); none: every branch."
+    )
 
 
 class StaffRoleIn(Schema):
     role: str = Field(max_length=10, json_schema_extra=ROLES)
-    branch_id: str | None = None  # a cashier's branch; none: every branch
+    # a cashier's branch; none: every branch
+    branch_id: str | None = Field(
+        None, description="A cashier's branch (`br_…`); none: every branch."
+    )
 
 
 class StaffOut(Schema):

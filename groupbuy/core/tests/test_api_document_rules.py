@@ -254,6 +254,35 @@ def test_every_query_parameter_says_what_it_means(document):
     assert undescribed == []
 
 
+def test_every_id_a_request_body_sends_says_what_it_names(document):
+    """Until 2026-12-07 34 ids sent in a body said nothing: a join's
+    ``pickup_branch_id`` (required where a shop has several branches) did not
+    say where branches are listed, a verification's ``verification_id`` not
+    which answer gave it. Every ``…_id`` and ``…_ids`` of a body, at any
+    depth, says what it names."""
+    schemas = document["components"]["schemas"]
+    bodies = set()
+    for _method, _path, operation in _operations(document):
+        for content in operation.get("requestBody", {}).get("content", {}).values():
+            bodies |= _named_schemas(content["schema"])
+    seen, undescribed = set(), []
+    while bodies:
+        name = bodies.pop()
+        seen.add(name)
+        for field, value in (schemas[name].get("properties") or {}).items():
+            bodies |= _named_schemas(value) - seen
+            if field.endswith(("_id", "_ids")) and not value.get("description"):
+                undescribed.append(f"{name}.{field}")
+    assert sorted(undescribed) == []
+
+
+def _named_schemas(schema: dict) -> set[str]:
+    """The names of the schemas ``schema`` refers to, at its top or in its
+    ``anyOf`` options and ``items``."""
+    options = [schema, *schema.get("anyOf", []), schema.get("items", {})]
+    return {option["$ref"].rsplit("/", 1)[1] for option in options if "$ref" in option}
+
+
 def test_every_page_parameter_starts_at_1(document):
     """The operator's look-up took ``orders_page=0`` (and -1) as page 1 until
     2026-12-07, where every other list refuses it: a client's off-by-one

@@ -43,7 +43,11 @@ class OperatorPlatformKeyPageOut(PageOut):
 class OperatorPlatformKeyRotateIn(Schema):
     # The key the operator saw active: a rotation sent twice changes nothing
     # the second time (409 already_rotated). Left out, the active key retires.
-    current_key_id: str | None = None
+    current_key_id: str | None = Field(
+        None,
+        description="The key seen active (`pkey_…`): sent again after the "
+        "rotation, a 409 `already_rotated`.",
+    )
 
 
 def platform_key_out(key: PlatformKey) -> dict:

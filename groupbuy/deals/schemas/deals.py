@@ -103,7 +103,9 @@ class ProgressOut(Schema):
 
 
 class DealCreateIn(Schema):
-    product_id: str
+    product_id: str = Field(
+        description="The product (`prd_…`) the shop lists and sells in the deal."
+    )
     title: str = Field(max_length=200)
     description: str = Field("", max_length=5_000)
     list_price_fen: JsonInt
@@ -126,7 +128,9 @@ class DealCreateIn(Schema):
 
 
 class DealUpdateIn(Schema):
-    product_id: str | None = None
+    product_id: str | None = Field(
+        None, description="Another product (`prd_…`) for a draft."
+    )
     title: str | None = Field(None, max_length=200)
     description: str | None = Field(None, max_length=5_000)
     list_price_fen: JsonInt | None = None

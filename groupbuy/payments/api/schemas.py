@@ -104,7 +104,9 @@ class PayablePageOut(PageOut):
 
 
 class PayoutApproveIn(Schema):
-    merchant_id: str = Field(..., max_length=40)
+    merchant_id: str = Field(
+        ..., max_length=40, description="The shop to pay (`mer_…`)."
+    )
     amount_fen: JsonInt = Field(..., ge=1, le=MAX_FEN)
     provider: str = provider_choices(max_length=20)
     payee_account: str = Field(..., max_length=100)

@@ -15,7 +15,9 @@ AmountFen = Annotated[JsonInt, Field(ge=1, le=MAX_FEN)]
 
 
 class LineIn(Schema):
-    product_id: str | None = None
+    product_id: str | None = Field(
+        None, description="The product (`prd_…`), if it is in the catalogue."
+    )
     unit_price_fen: JsonInt = Field(ge=0, le=MAX_FEN)
     quantity: JsonInt = Field(1, ge=1, le=1000)
 

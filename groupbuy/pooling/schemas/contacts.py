@@ -40,8 +40,15 @@ class BuyerOut(Schema):
 
 
 class ContactIn(Schema):
-    cart_id: str = Field(min_length=1, max_length=40)
-    product_id: str = Field(min_length=1, max_length=40)
+    cart_id: str = Field(
+        min_length=1,
+        max_length=40,
+        description="The other shopper's cart (`cart_…`, from "
+        "`GET /api/pooling/buyers`).",
+    )
+    product_id: str = Field(
+        min_length=1, max_length=40, description="The product (`prd_…`) both would buy."
+    )
 
 
 class ContactOut(Schema):

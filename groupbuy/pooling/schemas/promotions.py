@@ -34,15 +34,20 @@ KIND_DESCRIBED = (
 
 
 class PromotionIn(Schema):
-    merchant_id: str
-    branch_id: str | None = None
+    merchant_id: str = Field(description="The shop running the promotion (`mer_…`).")
+    branch_id: str | None = Field(
+        None, description="One branch (`br_…`) it runs at; none: every branch."
+    )
     title: str = Field(min_length=1, max_length=120)
     kind: PromotionKind = Field(description=KIND_DESCRIBED)
     tiers: list[TierIn] = Field([], max_length=MAX_TIERS)
     buy_n: JsonInt = Field(0, ge=0, le=100)
     pay_m: JsonInt = Field(0, ge=0, le=100)
     second_item_percent: JsonInt = Field(100, ge=0, le=100)
-    product_ids: list[str] = []
+    product_ids: list[str] = Field(
+        default_factory=list,
+        description="The products (`prd_…`) it counts, each one the shop sells.",
+    )
     starts_at: Moment
     # After starts_at and after now: a promotion already over is refused (422).
     ends_at: Moment

@@ -15,8 +15,8 @@ from groupbuy.pooling.schemas.baskets import AmountFen, LineIn, LineOut
 
 
 class RequestIn(Schema):
-    promotion_id: str
-    branch_id: str
+    promotion_id: str = Field(description="The promotion (`promo_…`) to pool for.")
+    branch_id: str = Field(description="The branch (`br_…`) to shop at.")
     # spend-and-save promotions pool an amount; buy-n-pay-m and second-item
     # ones pool items (only those the promotion counts are kept)
     amount_fen: AmountFen | None = None

@@ -43,7 +43,7 @@ class ProfileOut(Schema):
 
 
 class CartIn(Schema):
-    branch_id: str
+    branch_id: str = Field(description="The branch (`br_…`) where the cart is bought.")
     kind: CartKind = Field("intended", description=CART_KIND_DESCRIBED)
     amount_fen: AmountFen | None = None
     items: list[LineIn] = Field([], max_length=200)

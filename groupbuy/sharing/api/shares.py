@@ -57,13 +57,22 @@ RecipientItem = Annotated[
 
 
 class ShareSendIn(Schema):
-    product_id: str = ""
-    deal_id: str = ""
+    product_id: str = Field(
+        "", description="The product (`prd_…`) shared; this or `deal_id`."
+    )
+    deal_id: str = Field(
+        "", description="The group buy (`deal_…`) shared; this or `product_id`."
+    )
     # A string may hold several numbers, as pasted; an object, one with its name.
     recipients: list[RecipientItem] = Field(
         default_factory=list, max_length=MAX_LISTED_NUMBERS
     )
-    member_ids: list[str] = Field(default_factory=list, max_length=MAX_LISTED_NUMBERS)
+    member_ids: list[str] = Field(
+        default_factory=list,
+        max_length=MAX_LISTED_NUMBERS,
+        description="Members to share with by their account ids (`usr_…`): "
+        "people the sender already knows, named to each other from the start.",
+    )
     comment: str = ""
     idempotency_key: str | None = Field(
         default=None,

@@ -25,7 +25,9 @@ router = Router()
 
 class ThreadMessageIn(Schema):
     body: str = ""
-    product_id: str = ""
+    product_id: str = Field(
+        "", description="A product (`prd_…`) to attach to the message."
+    )
     client_key: str = Field("", max_length=64)
 
 
