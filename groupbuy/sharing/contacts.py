@@ -240,11 +240,16 @@ def typed_numbers_parse(
             address, Contact(name=named.get(address, ""), address=address, kind=kind)
         )
     if invalid:
+        message = _(
+            "These are not valid phone numbers or email addresses: %(numbers)s"
+        ) % {"numbers": list_separator().join(invalid[:10])}
+        # The entries refused are a fact beside the message, not messages of
+        # their own (until 2026-12-07 the form showed each as an error).
         raise SharingError(
             "phone_invalid",
-            _("These are not valid phone numbers or email addresses: %(numbers)s")
-            % {"numbers": list_separator().join(invalid[:10])},
-            fields={"recipients": invalid[:10]},
+            message,
+            fields={"recipients": [message]},
+            extra={"invalid_recipients": invalid[:10]},
         )
     return list(contacts.values())
 

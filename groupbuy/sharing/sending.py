@@ -27,10 +27,15 @@ def member_contacts(member_ids: list[str]) -> list[Contact]:
     found = {user.public_id: user for user in users}
     unknown = [member_id for member_id in member_ids if member_id not in found]
     if unknown:
+        message = _("Some of the people chosen are not members.")
+        # ``fields`` holds messages, as in every refusal; the ids refused are
+        # a fact beside them (they were the field's "messages" until
+        # 2026-12-07).
         raise SharingError(
             "member_unknown",
-            _("Some of the people chosen are not members."),
-            fields={"member_ids": unknown[:10]},
+            message,
+            fields={"member_ids": [message]},
+            extra={"unknown_member_ids": unknown[:10]},
         )
     return [
         Contact(name="", address=user.phone, is_chosen_by_id=True)

@@ -218,9 +218,8 @@ def sandbox_payment_submit(
     if intent.provider != SANDBOX:
         raise EscrowError("wrong_provider", _("This payment is not a sandbox one."))
     if outcome not in SANDBOX_OUTCOMES:
-        raise EscrowError(
-            "invalid_outcome", _("Choose to pay or to decline."), fields={"outcome": []}
-        )
+        message = _("Choose to pay or to decline.")
+        raise EscrowError("invalid_outcome", message, fields={"outcome": [message]})
     from groupbuy.escrow.providers import sandbox
     from groupbuy.escrow.tasks import sandbox_callbacks_send
 

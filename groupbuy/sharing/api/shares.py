@@ -111,10 +111,9 @@ def _share_send(request, payload: ShareSendIn, *, voice_note=None) -> Share:
         product = deal.product
         if payload.product_id and payload.product_id != product.public_id:
             # Sharing the group buy would not be sharing the product asked for.
+            message = _("That group buy is for another product.")
             raise SharingError(
-                "deal_mismatch",
-                _("That group buy is for another product."),
-                fields={"product_id": [payload.product_id]},
+                "deal_mismatch", message, fields={"product_id": [message]}
             )
     else:
         deal = None

@@ -77,11 +77,8 @@ def _recipients(*, actor, contacts: list[Contact]) -> list[tuple[Contact, object
     recipient_count_check(len(contacts))
     own = {actor.phone, (actor.email or "").lower()} - {""}
     if any(contact.address.lower() in own for contact in contacts):
-        raise SharingError(
-            "share_with_self",
-            _("You cannot share with yourself."),
-            fields={"recipients": [mask_phone(actor.phone)]},
-        )
+        message = _("You cannot share with yourself.")
+        raise SharingError("share_with_self", message, fields={"recipients": [message]})
     members = members_by_hash([contact.address_hash for contact in contacts])
     return [(contact, members.get(contact.address_hash)) for contact in contacts]
 

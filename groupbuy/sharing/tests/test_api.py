@@ -168,8 +168,49 @@ def test_bad_shares_get_a_clear_400_and_nothing_is_sent(client, payload, code):
     )
     assert response.status_code == 400
     assert response.json()["code"] == code
-    assert set(response.json()) == {"code", "message", "fields"}
+    assert {"code", "message", "fields"} <= set(response.json())
     assert Share.objects.count() == 0
+
+
+@pytest.mark.parametrize(
+    ("payload", "fact"),
+    [
+        ({"recipients": ["not a number", "123"]}, "invalid_recipients"),
+        ({"member_ids": ["usr_nobody"]}, "unknown_member_ids"),
+        ({"recipients": ["self"]}, None),
+        ({"deal_id": "deal"}, None),
+    ],
+)
+def test_a_refused_share_says_sentences_on_its_fields_and_facts_beside(
+    client, payload, fact
+):
+    """Until 2026-12-07 these refusals gave, as a field's "messages", the
+    entries refused ("not a number"), the ids, the sender's masked number and
+    the product id sent: a client showing ``fields`` showed them as errors,
+    and so did the compose page."""
+    # given a share that cannot be sent
+    me = make_user()
+    product = make_product()
+    if payload.get("recipients") == ["self"]:
+        payload = {"recipients": [me.phone]}
+    if "deal_id" in payload:
+        payload = {"deal_id": make_deal().public_id, "recipients": [STRANGER]}
+    # when it is sent
+    response = client.post(
+        "/api/sharing/shares",
+        {"product_id": product.public_id, **payload},
+        content_type="application/json",
+        headers=bearer(me),
+    )
+    # then every field holds the refusal's sentence, and what was refused is
+    # named beside it
+    body = response.json()
+    assert response.status_code == 400
+    assert list(body["fields"].values()) == [[body["message"]]]
+    if fact == "invalid_recipients":
+        assert body[fact] == ["not a number", "123"]
+    elif fact:
+        assert body[fact] == ["usr_nobody"]
 
 
 def test_sharing_with_oneself_over_the_api_is_refused(client):
@@ -747,7 +788,12 @@ def test_a_bad_recipient_object_is_a_clear_error_and_nothing_is_sent(
         headers=bearer(make_user()),
     )
     assert (response.status_code, response.json()["code"]) == (status, code)
-    assert set(response.json()) == {"code", "message", "fields"}
+    # (phone_invalid names the entries refused beside: invalid_recipients)
+    assert set(response.json()) - {"invalid_recipients"} == {
+        "code",
+        "message",
+        "fields",
+    }
     assert Share.objects.count() == 0
 
 

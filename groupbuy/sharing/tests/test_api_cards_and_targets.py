@@ -59,7 +59,9 @@ def test_a_product_id_that_is_not_the_deals_is_a_400_naming_it(client):
     # then it is refused on product_id, and nothing is sent
     assert refused.status_code == 400
     assert refused.json()["code"] == "deal_mismatch"
-    assert refused.json()["fields"] == {"product_id": [other.public_id]}
+    assert refused.json()["fields"] == {
+        "product_id": ["That group buy is for another product."]
+    }
     assert refused.json()["message"] == "That group buy is for another product."
     assert not Share.objects.exists()
     # and the deal's own product with it is sent

@@ -92,7 +92,8 @@ def test_typed_numbers_name_the_invalid_ones():
     with pytest.raises(SharingError) as refused:
         typed_numbers_parse(["139 1234 5678", "not a phone", "123"])
     assert refused.value.code == "phone_invalid"
-    assert refused.value.fields == {"recipients": ["not a phone", "123"]}
+    assert refused.value.extra == {"invalid_recipients": ["not a phone", "123"]}
+    assert refused.value.fields == {"recipients": [refused.value.message]}
 
 
 def test_members_are_matched_by_keyed_hash_only():
