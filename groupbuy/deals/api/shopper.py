@@ -31,12 +31,14 @@ router = Router(tags=["deals"])
 
 @router.get("", response=DealPageOut, auth=optional_auth)
 def deal_list(request, filters: Query[DealSearchIn]):
-    """List open group buys: search, category, nearest branch first (lat/lng)."""
+    """List open group buys: search, category, nearest branch first (latitude,
+    longitude)."""
+    latitude, longitude = filters.position()
     result = selectors.deal_list_open(
         search=filters.q,
         category=filters.category,
-        latitude=filters.lat,
-        longitude=filters.lng,
+        latitude=latitude,
+        longitude=longitude,
         page=filters.page,
         page_size=filters.page_size,
     )

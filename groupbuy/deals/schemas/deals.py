@@ -158,16 +158,29 @@ class DealSearchIn(PageIn):
     category: str | None = Field(
         None, description="A category's id (`cat_…`): its deals and its subcategories'."
     )
-    lat: float | None = Field(
+    latitude: float | None = Field(
         None,
         ge=-90,
         le=90,
-        description="With `lng`: the caller's latitude, to list the nearest "
-        "branch's deals first and give each `distance_m`.",
+        description="With `longitude`: the caller's latitude, to list the nearest "
+        "branch's deals first and give each `distance_m` (the names every other "
+        "operation gives a position by).",
+    )
+    longitude: float | None = Field(
+        None, ge=-180, le=180, description="With `latitude`: the caller's longitude."
+    )
+    lat: float | None = Field(
+        None, ge=-90, le=90, description="`latitude`'s older name."
     )
     lng: float | None = Field(
-        None, ge=-180, le=180, description="With `lat`: the caller's longitude."
+        None, ge=-180, le=180, description="`longitude`'s older name."
     )
+
+    def position(self) -> tuple[float | None, float | None]:
+        """The caller's position, by either name."""
+        latitude = self.latitude if self.latitude is not None else self.lat
+        longitude = self.longitude if self.longitude is not None else self.lng
+        return latitude, longitude
 
 
 # A deal's shown_state (Deal.State's values and "scheduled"), what a merchant's

@@ -72,6 +72,28 @@ def test_list_rejects_an_impossible_location(client):
     assert [name.split(".")[-1] for name in fields] == ["lat"]
 
 
+@pytest.mark.parametrize(
+    "position",
+    ["latitude=31.2325&longitude=121.4747", "lat=31.2325&lng=121.4747"],
+)
+def test_the_list_takes_a_position_by_the_names_the_rest_of_the_api_uses(
+    client, position
+):
+    """Until 2026-12-07 the deal list alone named a position ``lat`` and
+    ``lng``, where the nearest branches, a demand and a branch say
+    ``latitude`` and ``longitude``: a client sending those got no distances,
+    and no refusal either. Both names are read now."""
+    # given a deal of a shop with a branch about 100 m away
+    merchant = make_merchant(name="Near")
+    factories.make_branch(merchant=merchant, latitude=31.2336, longitude=121.4757)
+    make_deal(merchant=merchant)
+    # when the list is asked for from there
+    response = client.get(f"/api/deals?{position}")
+    # then the deal says how far it is
+    (item,) = response.json()["items"]
+    assert 100 < item["distance_m"] < 200
+
+
 def test_join_returns_the_order_and_the_payment_to_make(client):
     deal = make_deal()
     shopper = make_user()
