@@ -36,6 +36,14 @@ app = GroupbuyApp(
         ),
         NavEntry(
             role="operator",
+            label=_("Audit trail"),
+            url_name="ops:operator_audit",
+            icon="list",
+            order=92,
+            key="audit",
+        ),
+        NavEntry(
+            role="operator",
             label=_("Erasure requests"),
             url_name="ops:erasure_queue",
             icon="shield",
@@ -52,6 +60,25 @@ app = GroupbuyApp(
     personal_data="groupbuy.ops.personal_data:OpsPersonalData",
     # Last of the demo data: today's platform figures for the dashboard.
     demo_data="groupbuy.ops.demo:load_demo_data",
+    # The operators' own actions, labelled on the audit trail page.
+    audit_actions={
+        "ops.lookup.user_viewed": _("Opened a person's page"),
+        "ops.lookup.order_viewed": _("Opened an order's page"),
+        "ops.lookup.payment_viewed": _("Opened a payment's page"),
+        "ops.erasure.requested": _("Asked for an account's erasure"),
+        "ops.erasure.cancelled": _("Cancelled an account's erasure"),
+        "ops.erasure.completed": _("Erased an account"),
+        "ops.personal_data.exported": _("Downloaded their data"),
+        "ops.merchant.owner_invited": _("Invited a shop's owner"),
+        "ops.merchant.owner_invitation_accepted": _("Became a shop's owner"),
+        "ops.merchant.switched_off": _("Switched a shop off"),
+        "ops.merchant.switched_on": _("Switched a shop on again"),
+        "ops.shop_application.submitted": _("Applied to open a shop"),
+        "ops.shop_application.viewed": _("Opened a shop application"),
+        "ops.shop_application.approved": _("Approved a shop application"),
+        "ops.shop_application.declined": _("Declined a shop application"),
+        "ops.shop_application.withdrawn": _("Withdrew a shop application"),
+    },
     notification_kinds={
         "ops.merchant.owner_added": _("You were made a merchant's owner"),
         "ops.merchant.owner_invited": _("Invitation to run a shop"),

@@ -1,7 +1,7 @@
 from django.urls import path
 
+from groupbuy.ops import audit_views, shop_switch_views, views
 from groupbuy.ops import shop_application_views as shops
-from groupbuy.ops import shop_switch_views, views
 
 app_name = "ops"
 
@@ -14,6 +14,7 @@ urlpatterns = [
         views.my_data_erasure_cancel,
         name="my_data_erasure_cancel",
     ),
+    path("operator/audit/", audit_views.operator_audit, name="operator_audit"),
     path("operator/erasures/", views.erasure_queue, name="erasure_queue"),
     path(
         "operator/erasures/<str:request_id>/",

@@ -127,6 +127,10 @@ class GroupbuyApp:
     # everyone: NotificationAudience.MERCHANT_STAFF (someone on a merchant's
     # staff) or .OPERATOR; the settings page shows a kind only to them
     notification_audiences: dict[str, str] = field(default_factory=dict)
+    # dotted audit action the app writes (``core.audit.audit_log``) -> the
+    # label operators read on the audit trail page; an action with none is
+    # shown by its code
+    audit_actions: dict[str, Any] = field(default_factory=dict)
     # dotted kind of a ledger transaction the app posts -> the label people
     # read on money pages (a shopper's, a merchant's, the operator's)
     ledger_kinds: dict[str, Any] = field(default_factory=dict)

@@ -1,4 +1,5 @@
-"""The ledger and notification kinds the apps declare, with their labels."""
+"""The ledger and notification kinds and the audit actions the apps declare,
+with their labels."""
 
 from __future__ import annotations
 
@@ -46,3 +47,11 @@ def notification_audiences() -> dict[str, str]:
     for app in installed_apps():
         audiences.update(app.notification_audiences)
     return audiences
+
+
+def audit_action_labels() -> dict[str, Any]:
+    """Return every declared audit action with its human label."""
+    labels: dict[str, Any] = {}
+    for app in installed_apps():
+        labels.update(app.audit_actions)
+    return labels
