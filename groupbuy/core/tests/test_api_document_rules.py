@@ -51,7 +51,10 @@ WORDS_IN = {
 }
 # Kinds that apps declare through a registry, open to the next app: a client
 # shows such a kind's label (``label``, ``title``) rather than switching on it.
+# An audit entry's action is any app's dotted code (``action_label`` where its
+# app gives one), and the trail's filter takes the start of one ("deals.").
 OPEN_KINDS = {"NotificationOut.kind", "LedgerLineOut.kind"}
+OPEN_KINDS |= {"OperatorAuditEntryOut.action", "OperatorAuditIn.action"}
 
 
 @pytest.fixture(scope="module")
