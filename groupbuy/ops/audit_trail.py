@@ -22,6 +22,7 @@ from django.utils.translation import gettext as _
 from groupbuy.accounts.personal_data import is_erased
 from groupbuy.accounts.phones import normalize_phone, person_label
 from groupbuy.core.days import day_range_errors, days_window
+from groupbuy.core.echo import echoed
 from groupbuy.core.models import AuditEntry
 from groupbuy.core.pagination import DEFAULT_PAGE_SIZE, PageResult, paginate
 from groupbuy.core.plugins import audit_action_labels
@@ -86,7 +87,7 @@ def _actor_condition(actor: str) -> dict:
                 "Enter the actor as a phone number or a person's number "
                 "(usr_…): “%(actor)s” is neither."
             )
-            % {"actor": actor[:40]},
+            % {"actor": echoed(actor)},
         ) from None
 
 
@@ -96,7 +97,7 @@ def _object_condition(object_type: str, object_id: str) -> dict:
     if object_type and object_type not in object_types():
         raise _refused(
             "object_type",
-            _("There is no kind of object “%(kind)s”.") % {"kind": object_type[:60]},
+            _("There is no kind of object “%(kind)s”.") % {"kind": echoed(object_type)},
         )
     if object_id and not _has_public_id(object_type):
         raise _refused("object_id", _("This kind of object has no number to look for."))
