@@ -168,3 +168,25 @@ def test_a_branch_cashier_uploads_another_branchs_station_batch_as_recorded(clie
     redemption = Redemption.objects.get()
     assert redemption.branch == west
     assert redemption.batch.uploaded_by == cashier
+
+
+def test_a_branch_cashiers_till_leaves_out_the_owners_notes(client):
+    # given a shop of several branches with a deal paid at close, and a cashier
+    # of East gate
+    station, _east, _west, cashier = _shop_with_a_branch_cashier()
+    confirmed_orders(station.merchant, quantities=(1,), settlement_mode="on_close")
+    console = f"/coupons/merchant/{station.merchant.public_id}/"
+    owners_notes = ('id="offline-warning"', 'id="paid-at-close-note"')
+
+    # when the cashier opens the till
+    client.force_login(cashier)
+    page = client.get(console).content.decode()
+
+    # then neither the several-branches warning nor the note on the shop's
+    # balance is there, while the deal is still marked paid at close
+    assert not any(note in page for note in owners_notes)
+    assert "data-paid-at-close" in page
+    # and the owner still reads both
+    client.force_login(station.owner)
+    page = client.get(console).content.decode()
+    assert all(note in page for note in owners_notes)

@@ -102,7 +102,10 @@ def _console_context(request, merchant, *, form=None, **extra) -> dict:
             page_size=10,
         ),
         "merchant_key": merchant_key_active(merchant=merchant),
-        "multi_branch": merchant_branches(merchant=merchant).count() > 1,
+        # A cashier limited to one branch cannot act on the several-branches
+        # warning (which station to use is the owner's choice): not shown.
+        "multi_branch": staff_branch_limit(request.user, merchant) is None
+        and merchant_branches(merchant=merchant).count() > 1,
         "deals": deals,
         "any_paid_at_close": any(
             deal.settlement_mode == "on_close" for deal in deals.items
