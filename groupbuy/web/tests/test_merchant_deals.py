@@ -716,3 +716,28 @@ def test_a_closed_deal_reads_its_final_price_not_a_price_now(db):
     # then the closed one says the price it closed at, the open one its price now
     assert price_line(closed).startswith("Final price")
     assert price_line(still_open).startswith("Price now")
+
+
+def test_the_deal_list_and_dashboard_read_a_closed_deals_final_price(db):
+    # given a deal that closed at its first tier, and one still open
+    merchant, client = _owner()
+    closed = make_deal(merchant=merchant, tiers=[(1, 9_900), (5, 8_900)])
+    join_and_pay(closed)
+    pass_deadline(closed)
+    deal_close(deal=closed)
+    still_open = make_deal(merchant=merchant, tiers=[(1, 7_900)])
+
+    # when the owner opens the deal list and the dashboard
+    def price_cell(page: str, deal) -> str:
+        row = page.split(f'id="merchant-deal-{deal.public_id}"')[1].split("</tr>")[0]
+        return row.split('<td class="num"')[-1]
+
+    for name in ("web:merchant_deals", "web:merchant_dashboard"):
+        page = client.get(reverse(name, args=[merchant.public_id])).content.decode()
+
+        # then the closed deal's row says the price it closed at, and the open
+        # one its price now
+        assert 'data-label="Final price"' in price_cell(page, closed)
+        assert "99.00" in price_cell(page, closed)
+        assert 'data-label="Price now"' in price_cell(page, still_open)
+        assert "79.00" in price_cell(page, still_open)
