@@ -741,3 +741,29 @@ def test_the_deal_list_and_dashboard_read_a_closed_deals_final_price(db):
         assert "99.00" in price_cell(page, closed)
         assert 'data-label="Price now"' in price_cell(page, still_open)
         assert "79.00" in price_cell(page, still_open)
+
+
+def test_a_cashier_refused_an_owners_page_is_offered_the_way_back_to_the_till(db):
+    # given a cashier, and someone of another shop
+    merchant, cashier = _owner(role=MerchantMembership.Role.CASHIER)
+    _other_shop, outsider = _owner()
+    owners_pages = [
+        reverse("web:merchant_deal_create", args=[merchant.public_id]),
+        reverse("coupons:merchant_statement", args=[merchant.public_id]),
+    ]
+    till = reverse("coupons:merchant_console", args=[merchant.public_id])
+    console = reverse("web:merchant_dashboard", args=[merchant.public_id])
+
+    for url in owners_pages:
+        # when the cashier opens an owners' page
+        refused = cashier.get(url)
+
+        # then it is still refused, with the way back to their till and console
+        assert refused.status_code == 403
+        page = refused.content.decode()
+        assert f'href="{till}" id="error-403-till"' in page
+        assert f'href="{console}" id="error-403-console"' in page
+
+        # while someone not on the shop's staff is offered no way into it
+        page = outsider.get(url).content.decode()
+        assert 'id="error-403-till"' not in page and "Back to deals" in page
