@@ -57,7 +57,7 @@ def _csv_redemption(redemption: Redemption) -> list:
         format_fen_for_spreadsheet(amount),
         format_fen_for_spreadsheet(platform_fee_fen(amount)),
         redemption.get_channel_display(),
-        spreadsheet_cell(redemption.branch.name if redemption.branch else ""),
+        spreadsheet_cell(redemption.branch.display_name if redemption.branch else ""),
         _("Paid when the deal closed: %(amount)s")
         % {"amount": format_fen(redemption.amount_fen)}
         if at_close

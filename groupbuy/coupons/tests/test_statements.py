@@ -688,3 +688,23 @@ def test_the_csvs_outcome_and_amount_are_joined_as_the_language_writes_them(
     # then the refund's note is joined by the translation's colon
     (refund,) = [row for row in rows if row[0] == "Refunded unused"]
     assert refund[9] == f"Refunded to the shopper：{format_fen(9_900)}"
+
+
+def test_the_statement_csv_names_the_branch_in_the_readers_language(client):
+    # given a redemption at a branch named in Chinese and in English
+    station, _settles, _paid = _one_settled_and_one_paid_at_close_redeemed()
+    station.merchant.branches.update(name="东门店", name_en="East gate")
+    url = f"/coupons/merchant/{station.merchant.public_id}/statement/?format=csv"
+    client.force_login(station.owner)
+
+    def branch_column(language: str) -> set[str]:
+        station.owner.preferred_language = language
+        station.owner.save(update_fields=["preferred_language"])
+        rows = list(csv.reader(io.StringIO(client.get(url).content.decode())))
+        branch = rows[0].index("branch")
+        return {row[branch] for row in rows[1:-1]}
+
+    # when an owner reading English, then one reading Chinese, downloads it
+    # then each reads the branch in their language, as the page and PDF name it
+    assert branch_column("en") == {"East gate"}
+    assert branch_column("zh-hans") == {"东门店"}
