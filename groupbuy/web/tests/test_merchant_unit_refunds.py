@@ -56,13 +56,18 @@ def test_an_owner_confirms_then_refunds_two_units_and_the_shopper_sees_it(shop):
     asked = {"units": "2", "reason": "Out of the large size", "idempotency_key": key}
     # when the owner asks for 2 units
     confirm = owner.post(shop["url"], asked, headers=ENGLISH)
-    # then nothing is refunded yet: the page says what will go back to whom
+    # then nothing is refunded yet: the page says what will go back to whom,
+    # naming the buyer as the deal's page does (until 2026-12-07 "L***")
     html = confirm.content.decode()
     text = re.search(r'id="refund-units-confirm-text">([^<]*)<', html).group(1)
     assert text == (
-        "Refund 2 units to L***: ¥198.00 goes back to them, and the units go "
+        "Refund 2 units to Lan Wei: ¥198.00 goes back to them, and the units go "
         "back to the stock. This cannot be undone."
     )
+    phone = order.shopper.phone
+    buyer = re.search(r'id="refund-units-buyer">(.*?)</span></li>', html).group(1)
+    assert buyer.startswith("Lan Wei ")
+    assert f"{phone[:-8]}****{phone[-4:]}" in buyer and phone not in buyer
     assert not OrderUnitRefund.objects.exists()
     # when they confirm, twice (a double tap)
     for _ in range(2):

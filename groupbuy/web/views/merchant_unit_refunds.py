@@ -15,7 +15,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
-from groupbuy.accounts.names import mask_display_name
+from groupbuy.accounts.personal_data import is_erased
 from groupbuy.accounts.phones import mask_phone
 from groupbuy.core.errors import DomainError
 from groupbuy.core.money import format_fen
@@ -109,8 +109,12 @@ def _asked_fen(form, order: DealOrder) -> int:
 
 
 def _shopper_label(shopper) -> str:
-    """The buyer as the console's lists name them: masked."""
-    label = mask_display_name(shopper)
-    if label == "***" and shopper.phone:
-        return mask_phone(shopper.phone)
-    return label
+    """The buyer as the deal's page and the orders list name them to its shop:
+    their display name (else their number, masked); "Deleted user" once erased.
+
+    Not masked as on shared pages (a deal's first buyers): the shop sees its
+    own buyers' names beside their masked numbers (docs/api.md, the orders),
+    and the owner refunding must know it is the buyer who asked."""
+    if is_erased(shopper):
+        return _("Deleted user")
+    return shopper.display_name or mask_phone(shopper.phone)
