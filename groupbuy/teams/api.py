@@ -4,12 +4,11 @@ from __future__ import annotations
 
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
-from django.utils.translation import gettext as _
 from ninja import Query, Router, Status
 
 from groupbuy.accounts.auth import optional_auth
 from groupbuy.catalog.models import Merchant, Product
-from groupbuy.core.errors import NotFound, fields_renamed, id_in_request
+from groupbuy.core.errors import fields_renamed, id_in_request
 from groupbuy.core.idempotency import idempotency_key_header, idempotency_key_sent
 from groupbuy.core.moments import check_start
 from groupbuy.core.pagination import PageIn, page_payload, paginate
@@ -141,9 +140,9 @@ def team_deal_extend(request, deal_id: str, payload: ExtendIn):
 @router.get("/merchants/{merchant_id}/deals/{deal_id}/teams", response=TeamPageOut)
 def merchant_teams(request, merchant_id: str, deal_id: str, paging: Query[PageIn]):
     """Every team of a team deal with its outcome (the merchant's staff only)."""
-    team_deal = selectors.team_deal_get(deal_id=deal_id)
-    if team_deal.deal.merchant.public_id != merchant_id:
-        raise NotFound("not_found", _("There is no such team buy."))
+    team_deal = selectors.team_deal_get_for_shop(
+        actor=request.auth, merchant_id=merchant_id, deal_id=deal_id
+    )
     teams = selectors.teams_for_merchant(actor=request.auth, team_deal=team_deal)
     result = paginate(teams, page=paging.page, page_size=paging.page_size)
     return page_payload(result, [_team(request, t) for t in result.items])

@@ -27,6 +27,7 @@ from groupbuy.teams.selectors.team_deals import (
     deal_card_labels,
     deal_sales,
     team_deal_get,
+    team_deal_get_for_shop,
     team_deals_for_merchant,
     teams_for_merchant,
 )
@@ -63,6 +64,7 @@ __all__ = [
     "outcome_label",
     "places_refunded_after_completion",
     "team_deal_get",
+    "team_deal_get_for_shop",
     "team_deal_outcome",
     "team_deals_for_merchant",
     "team_get",

@@ -22,6 +22,19 @@ def team_deal_get(*, deal_id: str) -> TeamDeal:
     return team_deal
 
 
+def team_deal_get_for_shop(*, actor, merchant_id: str, deal_id: str) -> TeamDeal:
+    """Return the team deal ``deal_id`` of the shop ``merchant_id`` for its
+    staff: anyone else is refused 403 whatever the deal (as the shop's other
+    addresses refuse them), and its staff told 404 for a deal not of the shop."""
+    from groupbuy.catalog.selectors import merchant_get_for_staff
+
+    merchant = merchant_get_for_staff(user=actor, public_id=merchant_id)
+    team_deal = team_deal_get(deal_id=deal_id)
+    if team_deal.deal.merchant_id != merchant.pk:
+        raise NotFound("not_found", _("There is no such team buy."))
+    return team_deal
+
+
 def teams_for_merchant(*, actor, team_deal: TeamDeal):
     check_can_manage(actor=actor, merchant=team_deal.deal.merchant)
     return team_deal.teams.select_related("opener").order_by("-opened_at", "-id")

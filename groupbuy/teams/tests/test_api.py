@@ -520,3 +520,28 @@ def test_a_stopped_team_deal_says_who_stopped_it_and_why(client, shop):
         "merchant",
         "Out of tea",
     )
+
+
+def test_a_shops_teams_refuse_a_stranger_403_whatever_the_deal(client, shop):
+    # given a team deal of the rival shop, and the shop's own
+    rivals = make_team_deal(merchant=shop["rival"], team_size=2).deal.public_id
+    own = shop["team_deal"].deal.public_id
+    merchant = shop["merchant"].public_id
+
+    def teams_of(deal_id: str) -> str:
+        return f"/api/teams/merchants/{merchant}/deals/{deal_id}/teams"
+
+    # when a shopper asks the shop's address for its deal, another shop's
+    # deal or no deal at all
+    # then each is a 403, as the shop's other addresses answer them (until
+    # 2026-12-07 the two not of the shop were a 404 telling them which)
+    for deal_id in (own, rivals, "deal_none"):
+        answer = _get(client, teams_of(deal_id), make_user(preferred_language="en"))
+        assert answer.status_code == 403, deal_id
+        assert answer.json()["message"] == "Only the staff of Fresh Mart may do this."
+        page = f"/teams/merchant/{merchant}/deals/{deal_id}/"
+        client.force_login(make_user())
+        assert client.get(page).status_code == 403
+    # while the shop's owner is told there is no such team buy of theirs
+    for deal_id in (rivals, "deal_none"):
+        assert _get(client, teams_of(deal_id), shop["owner"]).status_code == 404

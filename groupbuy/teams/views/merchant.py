@@ -28,17 +28,16 @@ from groupbuy.web.views.merchant_deal_actions import (
 )
 
 
-def _merchant_team_deal(merchant_id: str, deal_id: str):
-    team_deal = selectors.team_deal_get(deal_id=deal_id)
-    if team_deal.deal.merchant.public_id != merchant_id:
-        raise NotFound("not_found", _("There is no such team buy."))
-    return team_deal
+def _merchant_team_deal(request, merchant_id: str, deal_id: str):
+    return selectors.team_deal_get_for_shop(
+        actor=request.user, merchant_id=merchant_id, deal_id=deal_id
+    )
 
 
 @login_required
 @domain_errors_as_http
 def merchant_teams(request, merchant_id: str, deal_id: str):
-    team_deal = _merchant_team_deal(merchant_id, deal_id)
+    team_deal = _merchant_team_deal(request, merchant_id, deal_id)
     teams = paginate(
         selectors.teams_for_merchant(actor=request.user, team_deal=team_deal),
         page=request.GET.get("page", 1),
@@ -63,7 +62,7 @@ def merchant_teams(request, merchant_id: str, deal_id: str):
 
 
 def _change_sales(request, merchant_id, deal_id, form_class, action, done: str):
-    team_deal = _merchant_team_deal(merchant_id, deal_id)
+    team_deal = _merchant_team_deal(request, merchant_id, deal_id)
     run_form_action(request, form_class, lambda data: action(team_deal, data), done)
     return redirect("teams:merchant_teams", merchant_id, deal_id)
 
