@@ -545,3 +545,21 @@ def test_a_shops_teams_refuse_a_stranger_403_whatever_the_deal(client, shop):
     # while the shop's owner is told there is no such team buy of theirs
     for deal_id in (rivals, "deal_none"):
         assert _get(client, teams_of(deal_id), shop["owner"]).status_code == 404
+
+
+def test_the_shops_teams_page_is_headed_by_one_sentence_naming_the_deal(client, shop):
+    # given the shop's owner, reading English
+    shop["owner"].preferred_language = "en"
+    shop["owner"].save(update_fields=["preferred_language"])
+    deal = shop["team_deal"].deal
+    client.force_login(shop["owner"])
+
+    # when they open the deal's teams in the console
+    page = client.get(
+        f"/teams/merchant/{shop['merchant'].public_id}/deals/{deal.public_id}/"
+    )
+
+    # then the heading is a sentence (until 2026-12-07 "Teams · <title>", which
+    # read "团 · <title>" in Chinese)
+    heading = page.content.decode().split('id="merchant-teams-heading">')[1]
+    assert heading.split("</h2>")[0] == f"Teams for “{deal.title}”"
