@@ -3,12 +3,13 @@
 {% load console %}
 {% console_menu merchant as menu %}
 {% console_menu_groups merchant as groups %}   the home's: under their headings
-{% console_way_back as merchant_id %}           the 403 page's way back in
+{% console_way_back as way_back %}              the 403 page's way back in
 """
 
 from __future__ import annotations
 
 from django import template
+from django.urls import reverse
 
 from groupbuy.accounts.selectors import user_memberships
 from groupbuy.catalog.permissions import is_merchant_owner
@@ -44,19 +45,31 @@ def console_is_owner(context, merchant) -> bool:
 
 
 @register.simple_tag(takes_context=True)
-def console_way_back(context) -> str:
-    """Return the public id of the shop whose console page refused the person
-    when they are its staff (a cashier opening an owner's page), else "".
+def console_way_back(context) -> dict | None:
+    """Return the way back into the console of the shop whose page refused the
+    person, when they are its staff (a cashier opening an owners' page): the
+    first till entry of their menu ("Redeem coupons" where the coupons app is
+    installed) and the console's home. None for anyone else.
 
-    The 403 page then offers the way back into that console instead of the
-    shoppers' deal list only."""
+    The 403 page offers it instead of the shoppers' deal list only."""
     request = context.get("request")
     match = getattr(request, "resolver_match", None)
     merchant_id = match.kwargs.get("merchant_id") if match else None
     user = getattr(request, "user", None)
     if not merchant_id or user is None:
-        return ""
-    for membership in user_memberships(user=user):
-        if membership.merchant.public_id == merchant_id:
-            return merchant_id
-    return ""
+        return None
+    merchant = next(
+        (
+            membership.merchant
+            for membership in user_memberships(user=user)
+            if membership.merchant.public_id == merchant_id
+        ),
+        None,
+    )
+    if merchant is None:
+        return None
+    till = [link for link in console_menu(context, merchant) if link.group == "till"]
+    return {
+        "till": till[0] if till else None,
+        "home": reverse("web:merchant_dashboard", args=[merchant.public_id]),
+    }

@@ -761,7 +761,7 @@ def test_a_cashier_refused_an_owners_page_is_offered_the_way_back_to_the_till(db
         # then it is still refused, with the way back to their till and console
         assert refused.status_code == 403
         page = refused.content.decode()
-        assert f'href="{till}" id="error-403-till"' in page
+        assert f'href="{till}" id="error-403-till">Redeem coupons</a>' in page
         assert f'href="{console}" id="error-403-console"' in page
 
         # while someone not on the shop's staff is offered no way into it
