@@ -112,7 +112,7 @@ def check_text(value: str, *, field: str, required: bool, limit: int) -> str:
         raise _invalid(field, _("This field is required."))
     if len(value) > limit:
         raise _invalid(
-            field, _("Keep it under %(limit)s characters.") % {"limit": limit + 1}
+            field, _("Keep it to at most %(limit)s characters.") % {"limit": limit}
         )
     return value
 

@@ -80,8 +80,8 @@ def document_text(*, title: str, description: str) -> str:
 def query_tokens(query: str) -> list[str]:
     """Return the distinct tokens to look for; refuse what cannot be a search."""
     if len(query) > MAX_QUERY_CHARS:
-        message = _("Keep the search under %(n)s characters.") % {
-            "n": MAX_QUERY_CHARS + 1
+        message = _("Keep the search to at most %(n)s characters.") % {
+            "n": MAX_QUERY_CHARS
         }
         raise DemandError("invalid_query", message, fields={"q": [message]})
     if _SYNTAX.search(query):

@@ -41,7 +41,7 @@ def _clean_reason(reason: str) -> str:
     if not reason:
         message = gettext("Say why the shop is switched off: its owners read it.")
     elif len(reason) > REASON_MAX_LENGTH:
-        message = gettext("Keep the reason under %(n)s characters.") % {
+        message = gettext("Keep the reason to at most %(n)s characters.") % {
             "n": REASON_MAX_LENGTH
         }
     else:

@@ -42,7 +42,7 @@ def deal_order_refund(
     """
     reason = " ".join((reason or "").split())
     if len(reason) > REASON_MAX_LENGTH:
-        message = _("Keep the reason under %(n)s characters.") % {
+        message = _("Keep the reason to at most %(n)s characters.") % {
             "n": REASON_MAX_LENGTH
         }
         raise DealError("invalid", message, fields={"reason": [message]})

@@ -66,7 +66,7 @@ def test_admin_stop_action_asks_the_reason_then_stops_through_the_service(
         "/admin/deals/deal/", {**picked, "apply": "1", "reason": "x" * 201}
     )
     assert too_long.status_code == 200
-    assert "Keep the reason under 200 characters." in too_long.content.decode()
+    assert "Keep the reason to at most 200 characters." in too_long.content.decode()
     deal.refresh_from_db()
     assert deal.state == Deal.State.OPEN
     # when they confirm with a reason

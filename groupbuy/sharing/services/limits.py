@@ -100,7 +100,7 @@ def check_text(text: str, *, field: str) -> str:
     if len(text) > comment_max_chars():
         raise SharingError(
             "text_too_long",
-            _("Please keep it under %(count)s characters.")
+            _("Please keep it to at most %(count)s characters.")
             % {"count": comment_max_chars()},
             fields={field: [_("Too long.")]},
         )

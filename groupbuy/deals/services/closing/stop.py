@@ -17,7 +17,9 @@ def stop_reason_refusal(reason: str) -> str:
     """Why ``reason`` (spaces already collapsed) cannot be given, or ""."""
     if len(reason) <= STOP_REASON_MAX_LENGTH:
         return ""
-    return _("Keep the reason under %(n)s characters.") % {"n": STOP_REASON_MAX_LENGTH}
+    return _("Keep the reason to at most %(n)s characters.") % {
+        "n": STOP_REASON_MAX_LENGTH
+    }
 
 
 def deal_stop(*, actor, deal: Deal, reason: str = "") -> Deal:

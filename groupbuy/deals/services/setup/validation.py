@@ -76,7 +76,7 @@ def _validation_errors(fields: dict, *, now: datetime) -> dict[str, list[str]]:
     if not fields["title"].strip():
         add("title", _("Give the deal a title."))
     elif len(fields["title"].strip()) > 200:
-        add("title", _("Keep the title under 200 characters."))
+        add("title", _("Keep the title to at most 200 characters."))
     if not is_whole(fields["list_price_fen"]) or fields["list_price_fen"] < 1:
         add("list_price_fen", _("The list price must be more than zero."))
     elif fields["list_price_fen"] > MOST_PRICE_FEN:
