@@ -4,7 +4,7 @@ import time
 from datetime import UTC, datetime
 
 import pytest
-from django.utils import timezone
+from django.utils import timezone, translation
 from nacl.public import PrivateKey
 
 from groupbuy.core.errors import DomainError
@@ -131,19 +131,40 @@ def test_partial_redemption_takes_units_until_none_are_left():
 
 
 def test_a_quantity_beyond_the_coupon_quotes_what_is_left():
+    # given a coupon of 2 units, one of them redeemed
     station = make_station()
     (order,) = confirmed_orders(station.merchant, quantities=(2,))
     code = coupon_for(order).code
     coupon_redeem_online(
         actor=station.owner, merchant=station.merchant, code=code, quantity=1
     )
-    with pytest.raises(DomainError) as error:
+    # when 5 are asked for
+    with translation.override("en"), pytest.raises(DomainError) as error:
         coupon_redeem_online(
             actor=station.owner, merchant=station.merchant, code=code, quantity=5
         )
+    # then the one unit left is quoted as one, not "between 1 and 1"
     assert error.value.code == "bad_quantity"
-    assert "between 1 and 1 unit." in error.value.message
+    assert error.value.message == "Redeem 1 unit."
+    assert error.value.fields == {"quantity": ["Redeem 1 unit."]}
     assert coupon_for(order).redeemed_quantity == 1
+
+
+def test_a_quantity_beyond_the_coupon_quotes_the_range_left():
+    # given a coupon of 3 units, none redeemed
+    station = make_station()
+    (order,) = confirmed_orders(station.merchant, quantities=(3,))
+    # when 4 are asked for
+    with translation.override("en"), pytest.raises(DomainError) as error:
+        coupon_redeem_online(
+            actor=station.owner,
+            merchant=station.merchant,
+            code=coupon_for(order).code,
+            quantity=4,
+        )
+    # then the range is quoted
+    assert error.value.message == "Redeem between 1 and 3 units."
+    assert coupon_for(order).redeemed_quantity == 0
 
 
 def test_an_empty_code_is_asked_for_not_called_damaged():

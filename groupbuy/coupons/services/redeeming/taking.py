@@ -40,11 +40,7 @@ def redeem_coupon(
         # Quote what is left (at least 1: a used-up coupon was refused above);
         # a quantity within the coupon but over what is left is refused below,
         # under the row's condition, with the same figure.
-        message = ngettext(
-            "Redeem between 1 and %(most)d unit.",
-            "Redeem between 1 and %(most)d units.",
-            coupon.remaining_quantity,
-        ) % {"most": coupon.remaining_quantity}
+        message = redeem_range_message(coupon.remaining_quantity)
         # On the field the till sent, so that a client marks it (until
         # 2026-12-07 ``fields`` was empty).
         raise CouponError("bad_quantity", message, fields={"quantity": [message]})
@@ -91,6 +87,21 @@ def redeem_coupon(
         settle_redemption(actor=actor, redemption=redemption)
     coupon.refresh_from_db()
     return redemption
+
+
+def redeem_range_message(most: int) -> str:
+    """Ask for a quantity from 1 to ``most``; with one unit left, just that one
+    (not "between 1 and 1"). Chinese has one plural form, so the single unit is
+    its own sentence rather than the singular of the range."""
+    if most == 1:
+        return ngettext("Redeem %(count)d unit.", "Redeem %(count)d units.", most) % {
+            "count": most
+        }
+    return ngettext(
+        "Redeem between 1 and %(most)d unit.",
+        "Redeem between 1 and %(most)d units.",
+        most,
+    ) % {"most": most}
 
 
 def take_units(coupon: Coupon, wanted: int) -> bool:
