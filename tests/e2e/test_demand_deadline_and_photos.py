@@ -147,7 +147,8 @@ def test_photo_and_later_deadline_reach_an_open_page(chromium, groupbuy_server):
         )
         joiner.wait_for_timeout(1_000)  # its socket joins the demand's group
 
-        # when the initiator removes the first photo
+        # when the initiator removes the first photo, answering the page's question
+        initiator.click(f"[data-photo-id='{first}'] .photo-delete-ask")
         initiator.click(f"[data-photo-id='{first}'] .photo-delete")
         initiator.wait_for_selector(f"[data-photo-id='{first}']", state="detached")
         # then it leaves the participant's open page, without a reload, and the

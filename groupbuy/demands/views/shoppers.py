@@ -55,8 +55,10 @@ def demand_new(request):
         **DemandForm.initial_now(),
         **DemandForm.initial_for_barcode(request.GET.get("barcode", "")),
     }
-    form = DemandForm(request.POST or None, initial=initial)
-    if request.method == "POST" and form.is_valid():
+    # Bound on any POST, even one with no fields at all, so it says what is missing.
+    posted = request.POST if request.method == "POST" else None
+    form = DemandForm(posted, initial=initial)
+    if posted is not None and form.is_valid():
         data = form.cleaned_data
         try:
             demand = services.demand_create(
