@@ -238,7 +238,7 @@ def _hint(
                 "will tell you when it launches."
             )
         return _(
-            "No group buy for this yet. Sign in and snap it again, and we will "
+            "No group buy for this yet. Log in and snap it again, and we will "
             "tell you when one launches."
         )
     if resolution.category is not None:

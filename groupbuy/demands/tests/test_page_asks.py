@@ -130,3 +130,16 @@ def test_removing_a_photo_asks_first(client):
     ]
     # and opening the page changed nothing
     assert DemandPhoto.objects.filter(pk=photo.pk).exists()
+
+
+def test_a_visitor_is_asked_to_log_in_to_join_in_the_headers_words(client):
+    # given a published demand and a visitor reading English
+    demand = make_published()
+    # when they open its page
+    page = client.get(
+        f"/demands/{demand.public_id}/", HTTP_ACCEPT_LANGUAGE="en"
+    ).content.decode()
+    # then the page's link says "Log in", as the header's does (not "Sign in")
+    assert 'id="nav-login">Log in<' in page
+    assert ">Log in to join</a>" in page
+    assert "Sign in" not in page

@@ -252,6 +252,24 @@ def test_a_product_without_a_deal_promises_a_notice_to_the_signed_in():
     assert "next=/snap/" in anonymous.content.decode()
 
 
+def test_a_visitor_is_asked_to_log_in_in_the_headers_words():
+    # given a visitor reading English, and a product without a deal
+    product = make_product()
+    english = {"HTTP_ACCEPT_LANGUAGE": "en"}
+    # when they open the snap page and snap the product
+    page = Client().get("/snap/", **english).content.decode()
+    answer = snap_page_post(
+        Client(), barcode_jpeg(product.gtin), **english, **XHR
+    ).content.decode()
+    # then both ask them to "Log in", as the header's link says (they said
+    # "Sign in" beside the header's "Log in")
+    assert re.search(r'id="nav-login">Log in<', page)
+    assert re.search(r'<a href="[^"]*next=/snap/">Log in</a> and we will tell', page)
+    assert re.search(r'id="snap-sign-in"[^>]*>Log in to be told<', answer)
+    assert "No group buy for this yet. Log in and snap it again" in answer
+    assert "Sign in" not in page + answer
+
+
 def test_nothing_recognisable_shows_the_hint():
     # when
     response = snap_page_post(

@@ -165,7 +165,7 @@ def deal_join_resume(request: HttpRequest, deal_id: str) -> HttpResponse:
         response = _join(request, detail, form)
         if response is not None:
             messages.success(
-                request, _("You are signed in and your units are reserved.")
+                request, _("You are logged in and your units are reserved.")
             )
             return response
     return _deal_page(request, deal_id, join_form=form)
