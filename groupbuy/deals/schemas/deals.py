@@ -36,6 +36,10 @@ class DealMerchantOut(Schema):
         description="The shop's name in the reader's language (its English name "
         "for an English reader when it has one)."
     )
+    # Both names as the product gives them, for a client to choose (until
+    # 2026-12-07 only ``name``).
+    name_zh: str = Field(description="The shop's Chinese name, as registered.")
+    name_en: str = Field(description='The shop\'s English name ("" when none).')
 
 
 class DealProductOut(Schema):
@@ -246,7 +250,12 @@ def deal_out(deal, *, sales) -> dict:
         "title": deal.title,
         "state": deal.state,
         "shown_state": deal.shown_state,
-        "merchant": {"id": deal.merchant.public_id, "name": deal.merchant.display_name},
+        "merchant": {
+            "id": deal.merchant.public_id,
+            "name": deal.merchant.display_name,
+            "name_zh": deal.merchant.name,
+            "name_en": deal.merchant.name_en,
+        },
         "product": {
             "id": product.public_id,
             "name": product.name,

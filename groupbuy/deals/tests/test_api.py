@@ -716,5 +716,8 @@ def test_a_deal_names_its_shop_in_the_readers_language(client, language, shown):
     alone = client.get(f"/api/deals/{deal.public_id}", headers=headers).json()
     listed = client.get("/api/deals", headers=headers).json()["items"]
     # then the shop is named as they read it, as the product is
-    assert alone["merchant"] == {"id": merchant.public_id, "name": shown}
-    assert [item["merchant"]["name"] for item in listed] == [shown]
+    # and both its names besides, as the product's are (until 2026-12-07 a
+    # client could not have the English name on a Chinese reader's list)
+    both = {"id": merchant.public_id, "name_zh": "鲜果铺", "name_en": "Fresh Fruit"}
+    assert alone["merchant"] == {**both, "name": shown}
+    assert [item["merchant"] for item in listed] == [{**both, "name": shown}]
