@@ -88,6 +88,25 @@ def test_my_coupons_name_the_product_where_the_title_does_not(client):
     ) in detail
 
 
+def test_the_code_format_links_are_a_list_without_separators_to_dangle(client):
+    # given a valid coupon, opened by its shopper
+    station = make_station()
+    [order] = confirmed_orders(station.merchant, quantities=(1,))
+    client.force_login(order.shopper)
+    # when they open it
+    page = client.get(f"/coupons/{coupon_for(order).public_id}/").content.decode()
+    # then each format and download is an item of a list spaced by the style
+    # sheet (gap), with no "·" between them to be left alone when the row wraps
+    # on a phone
+    formats = page.split('id="coupon-formats">', 1)[1].split("</nav>", 1)[0]
+    assert formats.startswith('<ul class="coupon-formats">')
+    items = re.findall(r"<li>(.*?)</li>", formats, re.S)
+    assert len(items) == 5 and all(item.startswith("<a ") for item in items)
+    between = re.sub(r"<li>.*?</li>", "", formats, flags=re.S)
+    assert "".join(between.split()) == '<ulclass="coupon-formats"></ul>'
+    assert "·" not in formats
+
+
 def test_the_console_redeems_a_typed_code_once(client):
     station = make_station()
     branch = make_branch(station.merchant, name="East gate")
