@@ -7,6 +7,7 @@ from django.utils.safestring import SafeData, mark_safe
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
+from groupbuy.accounts.errors import AccountError
 from groupbuy.accounts.models import (
     ApiToken,
     MerchantMembership,
@@ -17,13 +18,17 @@ from groupbuy.accounts.models import (
 )
 from groupbuy.accounts.phones import mask_phone, mask_phones_in_text, person_label
 from groupbuy.accounts.services import (
+    account_switch_off,
+    account_switch_on,
     failed_logins_delete,
     failed_logins_expired_delete,
     password_confirm_attempts_clear,
     password_set_by_support,
-    user_active_set,
 )
 from groupbuy.core.admin import ReadOnlyAdmin
+
+# The admin's form has no reason field: its audit row says where it was done.
+ADMIN_SWITCH_OFF_REASON = "Switched off in the Django admin"
 
 
 class _Row:
@@ -179,14 +184,24 @@ class UserAdmin(MaskedRowsMixin, BaseUserAdmin):
         return answer
 
     def save_model(self, request, obj, form, change):
-        # Switching "active" goes through the service, which audits it and
-        # closes a switched-off person's open sockets; the rest saves as given.
+        # Switching "active" goes through the operator page's services, which
+        # check who may (not oneself; another operator only a superuser), audit
+        # it and close a switched-off person's open sockets; the rest saves as
+        # given. A refusal leaves the account as it was and says why.
         if not (change and "is_active" in form.changed_data):
             return super().save_model(request, obj, form, change)
         is_active = obj.is_active
         obj.is_active = form.initial["is_active"]
         super().save_model(request, obj, form, change)
-        user_active_set(actor=request.user, user=obj, is_active=is_active)
+        try:
+            if is_active:
+                account_switch_on(actor=request.user, user=obj)
+            else:
+                account_switch_off(
+                    actor=request.user, user=obj, reason=ADMIN_SWITCH_OFF_REASON
+                )
+        except AccountError as refusal:
+            self.message_user(request, refusal.message, messages.ERROR)
 
 
 @admin.register(ApiToken)

@@ -31,7 +31,7 @@ class AccountsConfig(AppConfig):
                 dispatch_uid=f"accounts.membership_memo.{signal is post_save}",
             )
         # An account switched off by any save() has its sockets closed (the
-        # admin's user_active_set saves too; update() is not seen: see there).
+        # admin's account_switch_off saves too; update() is not seen: see there).
         pre_save.connect(
             switching_off.note_switching_off,
             sender=User,

@@ -1,7 +1,7 @@
 """A person's open sockets close when their account is switched off, however
 it is saved.
 
-Support switches accounts off in the admin (``services.user_active_set``), but an
+Support switches accounts off in the admin (``services.account_switch_off``), but an
 account is also switched off by a ``save()`` elsewhere: ``user.is_active = False;
 user.save()`` in a shell, a script, a data fix. Each socket was authorised when it
 connected and would go on hearing the person's events, so a save that turns
@@ -10,7 +10,7 @@ once the transaction commits (``realtime.access.sockets_end``; a rolled-back sav
 closes nothing). This is the one place that does it, the admin's path included.
 
 ``User.objects.filter(...).update(is_active=False)`` sends no signal and is not
-seen here: switch people off with ``user_active_set`` (or ``save()``), or end
+seen here: switch people off with ``account_switch_off`` (or ``save()``), or end
 their sockets yourself with ``sockets_end(user_public_id=…, reason=SIGNED_OUT)``.
 """
 

@@ -37,6 +37,14 @@ from groupbuy.accounts.services.sign_up import (
     sign_up_request,
     sign_up_resend,
 )
+from groupbuy.accounts.services.switching import (
+    AccountSwitched,
+    account_active_set,
+    account_switch_off,
+    account_switch_on,
+    account_switch_refusal,
+    person_api_tokens_revoke,
+)
 from groupbuy.accounts.services.tokens import (
     api_token_authenticate,
     api_token_create,
@@ -46,7 +54,6 @@ from groupbuy.accounts.services.tokens import (
 )
 from groupbuy.accounts.services.users import (
     merchant_membership_add,
-    user_active_set,
     user_language_switch,
     user_sign_up,
     user_update_profile,
@@ -54,7 +61,12 @@ from groupbuy.accounts.services.users import (
 )
 
 __all__ = [
+    "AccountSwitched",
     "LockoutCleared",
+    "account_active_set",
+    "account_switch_off",
+    "account_switch_on",
+    "account_switch_refusal",
     "api_token_authenticate",
     "api_token_create",
     "api_token_hash",
@@ -74,6 +86,7 @@ __all__ = [
     "password_reset_request",
     "password_reset_resend",
     "password_set_by_support",
+    "person_api_tokens_revoke",
     "person_lockout_clear",
     "phone_change_complete",
     "phone_change_request",
@@ -83,7 +96,6 @@ __all__ = [
     "sign_up_complete",
     "sign_up_request",
     "sign_up_resend",
-    "user_active_set",
     "user_language_switch",
     "user_sign_up",
     "user_update_profile",

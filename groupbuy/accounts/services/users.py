@@ -261,28 +261,6 @@ def user_language_switch(*, actor: User, language: str) -> User:
     return user_update_profile(actor=actor, preferred_language=language)
 
 
-def user_active_set(*, actor: User | None, user: User, is_active: bool) -> User:
-    """Switch a person's account on or off (support, in the admin); nothing
-    changes when it already is so.
-
-    Switched off, the person can no longer sign in and their sessions no longer
-    sign them in; their open sockets, authorised when they connected, would go
-    on hearing their events: they close as signed out, once this commits (the
-    save's receiver does it, as for any save that switches an account off:
-    ``accounts.switching_off``).
-    """
-    with transaction.atomic():
-        locked = User.objects.select_for_update().get(pk=user.pk)
-        if locked.is_active == is_active:
-            user.is_active = is_active
-            return user
-        locked.is_active = user.is_active = is_active
-        locked.save(update_fields=["is_active"])
-        action = "accounts.user.activated" if is_active else "accounts.user.deactivated"
-        audit_log(actor=actor, action=action, obj=user)
-    return user
-
-
 def _channel_reachable_or_error(
     *, channel: str, email: str, channel_is_changing: bool
 ) -> None:

@@ -1,4 +1,4 @@
-"""Support switches an account off (or on again) through ``user_active_set``:
+"""Support switches an account off (or on again) through ``account_switch_off``:
 audited once, and a switched-off person's sockets are told to close (the
 sockets themselves: notify/tests/test_socket_asgi.py). So does any other save
 that switches an account off (a shell, a script): ``accounts.switching_off``."""
@@ -6,7 +6,7 @@ that switches an account off (a shell, a script): ``accounts.switching_off``."""
 import pytest
 
 from groupbuy.accounts import switching_off
-from groupbuy.accounts.services import user_active_set
+from groupbuy.accounts.services import account_switch_off, account_switch_on
 from groupbuy.accounts.tests.helpers import make_user
 from groupbuy.core.models import AuditEntry
 from groupbuy.realtime.access import SIGNED_OUT
@@ -30,8 +30,8 @@ def test_switching_an_account_off_ends_its_sockets_once_and_is_audited(
     support = make_user("+8613600136001", is_staff=True)
     person = make_user("+8613600136002")
     # when support switches the account off, twice (a form sent again)
-    user_active_set(actor=support, user=person, is_active=False)
-    user_active_set(actor=support, user=person, is_active=False)
+    account_switch_off(actor=support, user=person, reason="spam")
+    account_switch_off(actor=support, user=person, reason="spam")
     # then it is off, audited once, and the person's sockets told to close once
     person.refresh_from_db()
     assert not person.is_active
@@ -45,7 +45,7 @@ def test_switching_an_account_off_ends_its_sockets_once_and_is_audited(
 def test_switching_an_account_on_again_ends_no_socket(sockets_ended):
     support = make_user("+8613600136001", is_staff=True)
     person = make_user("+8613600136002", is_active=False)
-    user_active_set(actor=support, user=person, is_active=True)
+    account_switch_on(actor=support, user=person)
     person.refresh_from_db()
     assert person.is_active
     assert sockets_ended == []
