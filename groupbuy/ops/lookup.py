@@ -17,9 +17,10 @@ from django.db import transaction
 from django.db.models import OuterRef, Q, Subquery
 from django.utils.translation import gettext as _
 
-from groupbuy.accounts.models import MerchantMembership, PreviousPhone, User
+from groupbuy.accounts.models import ApiToken, MerchantMembership, PreviousPhone, User
 from groupbuy.accounts.personal_data import is_erased
 from groupbuy.accounts.phones import normalize_phone
+from groupbuy.accounts.selectors import api_tokens_for_user
 from groupbuy.catalog.models import Merchant
 from groupbuy.catalog.selectors import merchant_owners_prefetch
 from groupbuy.catalog.selectors.name_search import initials_match, pinyin_match
@@ -88,6 +89,28 @@ def person_erased_at(*, person: User) -> datetime | None:
 def person_previous_phones(*, person: User) -> list[PreviousPhone]:
     """The numbers the person's account had before, latest first."""
     return list(person.previous_phones.order_by("-held_until", "-pk"))
+
+
+@dataclass(frozen=True)
+class PersonTokens:
+    """A person's API tokens as support sees them: the newest (live or not,
+    never a secret), how many there are and how many still work."""
+
+    newest: list[ApiToken]
+    total: int
+    live: int
+
+
+def person_api_tokens(*, person: User, limit: int = 20) -> PersonTokens:
+    """Return the person's newest ``limit`` tokens and the counts (an app
+    signed in every day makes a token a day: the page and the API show the
+    newest)."""
+    tokens = api_tokens_for_user(user=person, include_inactive=True)
+    return PersonTokens(
+        newest=list(tokens[:limit]),
+        total=tokens.count(),
+        live=api_tokens_for_user(user=person).count(),
+    )
 
 
 def _as_phone(query: str) -> str:

@@ -330,6 +330,21 @@ urlpatterns = [
         name="operator_person_lockout_clear",
     ),
     path(
+        "operator/people/<str:user_id>/switch-off/",
+        operator_support.operator_person_switch_off,
+        name="operator_person_switch_off",
+    ),
+    path(
+        "operator/people/<str:user_id>/switch-on/",
+        operator_support.operator_person_switch_on,
+        name="operator_person_switch_on",
+    ),
+    path(
+        "operator/people/<str:user_id>/tokens/revoke/",
+        operator_support.operator_person_tokens_revoke,
+        name="operator_person_tokens_revoke",
+    ),
+    path(
         "operator/orders/<str:order_id>/",
         operator.operator_order,
         name="operator_order",

@@ -560,6 +560,9 @@ NOT_PAGES = {
     "web:operator_product_stop_selling",
     "web:operator_product_sell_again",
     "web:operator_person_lockout_clear",
+    "web:operator_person_switch_off",
+    "web:operator_person_switch_on",
+    "web:operator_person_tokens_revoke",
 }
 
 

@@ -206,3 +206,43 @@ def test_two_operators_revoking_a_persons_tokens_at_once_revoke_each_once(
     assert outcomes == Counter({"ok": 2})
     assert sorted(counts) == [0, 3]
     assert [action for action, _ in _actions(person)] == ["accounts.token.revoked_all"]
+
+
+def _admin_saves_active(*, actor, person, is_active: bool):
+    """Save ``person`` through the admin's change form with "active" changed."""
+    from types import SimpleNamespace
+
+    from django.contrib import admin
+    from django.contrib.messages.storage.fallback import FallbackStorage
+    from django.test import RequestFactory
+
+    request = RequestFactory().post("/admin/")
+    request.user = actor
+    request.session = {}
+    request._messages = FallbackStorage(request)
+    form = SimpleNamespace(
+        changed_data=["is_active"], initial={"is_active": not is_active}
+    )
+    person.is_active = is_active
+    admin.site._registry[User].save_model(request, person, form, change=True)
+    return [str(message) for message in request._messages]
+
+
+def test_the_admins_active_box_switches_through_the_service():
+    superuser = make_user("+8613600137001", is_staff=True, is_superuser=True)
+    person = make_user("+8613600137002")
+    _admin_saves_active(actor=superuser, person=person, is_active=False)
+    person.refresh_from_db()
+    assert not person.is_active
+    assert _actions(person) == [
+        ("accounts.user.deactivated", {"reason": "Switched off in the Django admin"})
+    ]
+
+
+def test_the_admin_refuses_switching_off_ones_own_account_and_says_why():
+    superuser = make_user("+8613600137001", is_staff=True, is_superuser=True)
+    said = _admin_saves_active(actor=superuser, person=superuser, is_active=False)
+    superuser.refresh_from_db()
+    assert superuser.is_active
+    assert said == ["You cannot switch your own account off or on."]
+    assert _actions(superuser) == []

@@ -47,6 +47,7 @@ WORDS_IN = {
     "OperatorDealStopIn.reason",
     "DeclineIn.reason",
     "OperatorMerchantSwitchOffIn.reason",
+    "OperatorPersonSwitchOffIn.reason",
     "OperatorCouponRevokeIn.reason",
 }
 # Kinds that apps declare through a registry, open to the next app: a client

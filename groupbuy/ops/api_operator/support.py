@@ -1,15 +1,22 @@
 """Support's actions over the operator API: refund what a payment still
-holds, clear a person's sign-in lockout (operators only; as on their pages)."""
+holds, clear a person's sign-in lockout, switch a person's account off and on,
+list and revoke their API tokens (operators only; as on their pages)."""
 
 from __future__ import annotations
 
-from ninja import Router, Schema
+from datetime import datetime
+
+from ninja import Field, Router, Schema
 
 from groupbuy.core.api_types import answer_choices
 from groupbuy.escrow.models import Refund
 from groupbuy.ops.support_actions import (
     operator_payment_refund_held,
     operator_person_lockout_clear,
+    operator_person_switch_off,
+    operator_person_switch_on,
+    operator_person_tokens,
+    operator_person_tokens_revoke,
 )
 
 router = Router()  # tagged "operator" where the package mounts it
@@ -57,3 +64,104 @@ def person_clear_lockout(request, user_id: str):
         "sign_in_failures_cleared": cleared.sign_in_failures,
         "password_confirmations_cleared": cleared.password_confirmations,
     }
+
+
+class OperatorPersonSwitchOffIn(Schema):
+    # Why, for the audit log (required, at most 500 characters).
+    reason: str = Field(max_length=500)
+
+
+class OperatorPersonSwitchedOut(Schema):
+    person_id: str
+    # false: switched off (signed out everywhere, cannot sign in, API tokens
+    # refused); their orders and money are untouched
+    is_active: bool
+    # false: it already was so, and nothing changed
+    changed: bool
+
+
+def _switched(switched) -> dict:
+    return {
+        "person_id": switched.person.public_id,
+        "is_active": switched.person.is_active,
+        "changed": switched.changed,
+    }
+
+
+@router.post("/people/{user_id}/switch-off", response=OperatorPersonSwitchedOut)
+def person_switch_off(request, user_id: str, payload: OperatorPersonSwitchOffIn):
+    """Switch a person's account off: they are signed out everywhere, cannot
+    sign in and their API tokens are refused (not revoked); their orders and
+    money are untouched. Not one's own account; another operator's only for a
+    superuser (403). Audited with the reason. Sent again, nothing changes."""
+    switched = operator_person_switch_off(
+        actor=request.auth, user_id=user_id, reason=payload.reason
+    )
+    return _switched(switched)
+
+
+@router.post("/people/{user_id}/switch-on", response=OperatorPersonSwitchedOut)
+def person_switch_on(request, user_id: str):
+    """Let a switched-off person sign in again; their tokens not revoked nor
+    expired work again. An erased account stays off (409 ``erased``). Audited.
+    Sent again, nothing changes."""
+    return _switched(operator_person_switch_on(actor=request.auth, user_id=user_id))
+
+
+class OperatorPersonTokenOut(Schema):
+    # the token's number, never its secret (which is not kept)
+    token_id: str
+    name: str
+    created_at: datetime
+    last_used_at: datetime | None
+    expires_at: datetime
+    revoked_at: datetime | None
+    # neither revoked nor expired (an inactive owner's tokens are refused too)
+    is_usable: bool
+
+
+class OperatorPersonTokensOut(Schema):
+    person_id: str
+    # the newest 100 tokens, live or not, newest first
+    tokens: list[OperatorPersonTokenOut]
+    # how many tokens the person has in all, and how many still work
+    total: int
+    live: int
+
+
+@router.get("/people/{user_id}/tokens", response=OperatorPersonTokensOut)
+def person_tokens(request, user_id: str):
+    """List a person's API tokens with when each was made and last used;
+    never a secret."""
+    tokens = operator_person_tokens(actor=request.auth, user_id=user_id)
+    return {
+        "person_id": user_id,
+        "tokens": [
+            {
+                "token_id": token.public_id,
+                "name": token.name,
+                "created_at": token.created_at,
+                "last_used_at": token.last_used_at,
+                "expires_at": token.expires_at,
+                "revoked_at": token.revoked_at,
+                "is_usable": token.is_usable,
+            }
+            for token in tokens.newest
+        ],
+        "total": tokens.total,
+        "live": tokens.live,
+    }
+
+
+class OperatorPersonTokensRevokedOut(Schema):
+    person_id: str
+    # how many live tokens this revoked (0: none was left)
+    revoked: int
+
+
+@router.post("/people/{user_id}/tokens/revoke", response=OperatorPersonTokensRevokedOut)
+def person_tokens_revoke(request, user_id: str):
+    """Revoke every live API token of a person (audited). Sent again, none is
+    left: 0, nothing changes."""
+    revoked = operator_person_tokens_revoke(actor=request.auth, user_id=user_id)
+    return {"person_id": user_id, "revoked": revoked}

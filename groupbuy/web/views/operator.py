@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from groupbuy.accounts.selectors import person_lockout
+from groupbuy.accounts.services import account_switch_refusal
 from groupbuy.core.errors import DomainError
 from groupbuy.core.i18n import join_sentences
 from groupbuy.deals.models import Deal, DealOrder
@@ -169,6 +170,8 @@ def operator_person(request: HttpRequest, user_id: str) -> HttpResponse:
         "previous_phones": lookup.person_previous_phones(person=person),
         "erasure_pending": erasure_pending_for(user=person),
         "lockout": person_lockout(person=person),
+        "switch_refusal": account_switch_refusal(actor=request.user, user=person),
+        "tokens": lookup.person_api_tokens(person=person),
     }
     return render(request, "web/operator/person.html", context)
 
