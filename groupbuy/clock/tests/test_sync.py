@@ -1,6 +1,9 @@
 """The time-sync arithmetic (the same cases as static/clock/tests/sync.test.mjs)."""
 
+import random
+
 from groupbuy.clock.sync import (
+    DRIFT_UNCERTAINTY_UNFITTED,
     MAX_BURST_PROBES,
     PROBE_MAX_AGE_MS,
     Sample,
@@ -205,3 +208,36 @@ def test_a_probe_is_due_when_the_bound_has_widened_at_most_once_a_second():
     )
     assert not probe_due(window, 620_000, 600_000)
     assert probe_due(window, 630_000, 600_000)
+
+
+def _worst_excess_ms(drift: float, seed: int) -> float:
+    """Probe a clock ``drift`` fast every 50 ms for 9 s over a path with
+    random delays each way; return how far past the stated bound the estimate
+    ever is (0 when it is always within)."""
+    rnd = random.Random(seed)
+    window = SyncWindow(drift_min_span_ms=300)
+    start = 1.7e12
+
+    def local(true_ms: float) -> float:
+        return true_ms + 5_000 + drift * (true_ms - start)
+
+    worst = 0.0
+    for round_number in range(180):
+        sent = start + round_number * 50.0
+        received = sent + 0.1 + rnd.expovariate(0.5)
+        replied = received + 0.05
+        back = replied + 0.1 + rnd.expovariate(0.5)
+        window.add(sample_from(local(sent), received, replied, local(back)))
+        now = back + 1.0
+        estimate = window.server_ms(local(now))
+        worst = max(worst, abs(estimate - now) - window.error_bound_ms(local(now)))
+    return worst
+
+
+def test_a_clock_within_the_assumed_drift_is_always_inside_the_bound():
+    # The bound is a promise only for a working clock (at most
+    # DRIFT_UNCERTAINTY_UNFITTED); one beyond it can fall outside, which is why
+    # test_client's drifting clock stays within it.
+    assert DRIFT_UNCERTAINTY_UNFITTED == 200e-6
+    assert all(_worst_excess_ms(199e-6, seed) == 0.0 for seed in range(3))
+    assert any(_worst_excess_ms(300e-6, seed) > 0.0 for seed in range(3))
