@@ -74,7 +74,7 @@ test-js:
 # journeys (they run their own SQLite server), the tests that cannot reach the
 # database and those marked `one_database` (their answer does not depend on the
 # engine: they gave it in `make test`; see conftest.py) and the modules about what
-# a page shows (conftest.py's _PAGE_MODULE), including the tests marked `postgres`
+# a page or an API answer shows (conftest.py's _PAGE_MODULE), including the tests marked `postgres`
 # (200 concurrent joins…); the Redis suite runs what needs Redis: the channel
 # layer and several server processes sharing one PostgreSQL and one Redis.
 # .ci/run starts both servers if they are down. The PostgreSQL suite runs as
