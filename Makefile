@@ -7,6 +7,11 @@ HOST ?= 127.0.0.1
 PORT ?= 8000
 PYTEST_ARGS ?=
 JOURNEYS := tests/e2e
+# The test files that mark a test slow or redis (conftest.py refuses a marked
+# test in a file that does not say so), so that the runs of those marks collect
+# only them, not the whole suite.
+SLOW_FILES = $(shell grep -rlE --include='test_*.py' --exclude-dir=e2e 'mark\.slow\b' groupbuy tests)
+REDIS_FILES = $(shell grep -rlE --include='test_*.py' 'mark\.redis\b' groupbuy tests)
 
 .PHONY: venv bytecode demo serve test test-js test-postgres test-redis lint format messages clean
 
@@ -42,13 +47,14 @@ serve: venv bytecode
 # (tests/support/pytest_halves.py); the first two's output follows.
 # The browser journeys all live in tests/e2e (conftest.py refuses one marked
 # `browser` anywhere else), so that process collects only them, not the whole
-# suite (~9 s of CPU), unless PYTEST_ARGS says what to run.
+# suite (~9 s of CPU), unless PYTEST_ARGS says what to run; so does the slow
+# tests' process (SLOW_FILES).
 # (Exit status 5 is "no tests selected", e.g. PYTEST_ARGS naming one app: fine
 # for one or two of the three, not for all.)
 test: venv bytecode test-js
 	@journeys=$$(mktemp); slow=$$(mktemp); \
 	$(BIN)/python -m pytest -q -m browser $(or $(PYTEST_ARGS),$(JOURNEYS)) >"$$journeys" 2>&1 & journeys_pid=$$!; \
-	$(BIN)/python -m pytest -q -m "slow and not browser" $(PYTEST_ARGS) >"$$slow" 2>&1 & slow_pid=$$!; \
+	$(BIN)/python -m pytest -q -m "slow and not browser" $(or $(PYTEST_ARGS),$(SLOW_FILES)) >"$$slow" 2>&1 & slow_pid=$$!; \
 	$(BIN)/python -m tests.support.pytest_halves -q -m "not slow and not browser" $(PYTEST_ARGS); rest=$$?; \
 	wait $$slow_pid; slow_rc=$$?; wait $$journeys_pid; journeys_rc=$$?; \
 	echo "--- slow tests (pytest -m 'slow and not browser') ---"; cat "$$slow"; \
@@ -88,7 +94,7 @@ test-postgres: venv bytecode
 test-redis: venv bytecode
 	REDIS_URL=$${REDIS_URL:-redis://127.0.0.1:6379/15} \
 	DATABASE_URL=$${DATABASE_URL:-postgres://postgres@127.0.0.1:5432/groupbuy} \
-		$(BIN)/python -m pytest -q -m "redis" $(PYTEST_ARGS)
+		$(BIN)/python -m pytest -q -m "redis" $(or $(PYTEST_ARGS),$(REDIS_FILES))
 
 lint: venv
 	$(BIN)/ruff check .

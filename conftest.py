@@ -215,6 +215,15 @@ def pytest_collection_modifyitems(config, items):
         raise pytest.UsageError(
             f"browser tests belong in {_JOURNEYS}: " + ", ".join(astray)
         )
+    unsaid = _marks_their_files_do_not_say(items)
+    if unsaid:
+        # `make test` and `make test-redis` collect only the files whose text
+        # says mark.slow / mark.redis (Makefile): a mark given another way
+        # would never run there.
+        raise pytest.UsageError(
+            "marked slow or redis in a file that does not say "
+            "pytest.mark.slow / pytest.mark.redis: " + ", ".join(unsaid)
+        )
     if os.environ.get("GROUPBUY_ONLY_DATABASE_TESTS") == "1":
         items[:] = _deselect_what_sqlite_answers(config, items)
     for item in items:
@@ -224,6 +233,21 @@ def pytest_collection_modifyitems(config, items):
             item.add_marker(skip_redis)
         if "browser" in item.keywords and not has_chromium:
             item.add_marker(skip_browser)
+
+
+def _marks_their_files_do_not_say(items) -> list[str]:
+    texts: dict[str, str] = {}
+    unsaid = []
+    for item in items:
+        for mark in ("slow", "redis"):
+            if item.get_closest_marker(mark) is None:
+                continue
+            path = str(item.path)
+            if path not in texts:
+                texts[path] = item.path.read_text(encoding="utf-8")
+            if not re.search(rf"mark\.{mark}\b", texts[path]):
+                unsaid.append(f"{item.nodeid} ({mark})")
+    return unsaid
 
 
 # Fixtures through which a test reaches the database; pytest-django refuses any
