@@ -33,4 +33,37 @@ app = GroupbuyApp(
     personal_data="groupbuy.catalog.personal_data:CatalogPersonalData",
     # Fresh produce with photos for `groupbuy demo` (catalog/demo.py).
     demo_data="groupbuy.catalog.demo:load_demo_data",
+    # What the app writes to the audit trail, labelled on the operators' page.
+    audit_actions={
+        "catalog.merchant.created": _("Shop created"),
+        "catalog.merchant.updated": _("Shop details changed"),
+        "catalog.branch.created": _("Branch opened"),
+        "catalog.branch.updated": _("Branch details changed"),
+        "catalog.category.created": _("Category created"),
+        "catalog.category.updated": _("Category changed"),
+        "catalog.product.created": _("Product added"),
+        "catalog.product.updated": _("Product changed"),
+        "catalog.product.selling_stopped": _("Product taken off sale"),
+        "catalog.product.selling_resumed": _("Product back on sale"),
+        "catalog.product.alias_added": _("Product's other name added"),
+        "catalog.product.alias_removed": _("Product's other name removed"),
+        "catalog.product.image_added": _("Product photo added"),
+        "catalog.product.image_updated": _("Product photo's use changed"),
+        "catalog.product.image_moved": _("Product photo moved"),
+        "catalog.product.image_deleted": _("Product photo deleted"),
+        "catalog.listing.created": _("Product listed at a branch"),
+        "catalog.listing.updated": _("Branch listing changed"),
+        "catalog.listing.deactivated": _("Branch listing switched off"),
+        "catalog.import.uploaded": _("Catalogue file uploaded"),
+        "catalog.import.applied": _("Catalogue file imported"),
+        "catalog.staff.invited": _("Invited to a shop's staff"),
+        "catalog.staff.invitation_attached": _(
+            "Staff invitation found for a new account"
+        ),
+        "catalog.staff.invitation_accepted": _("Staff invitation accepted"),
+        "catalog.staff.invitation_declined": _("Staff invitation declined"),
+        "catalog.staff.invitation_cancelled": _("Staff invitation withdrawn"),
+        "accounts.membership.role_changed": _("Staff member's role changed"),
+        "accounts.membership.removed": _("Taken off a shop's staff"),
+    },
 )

@@ -99,4 +99,34 @@ app = GroupbuyApp(
     personal_data="groupbuy.coupons.personal_data:CouponsPersonalData",
     # A branch may not close while a coupon to collect there is valid.
     branch_close_blockers="groupbuy.coupons.branch_closing:branch_close_blockers",
+    # What the app writes to the audit trail, labelled on the operators' page.
+    audit_actions={
+        "coupons.coupon.issued": _("Coupon issued"),
+        "coupons.coupon.redeemed": _("Coupon redeemed at the till"),
+        "coupons.coupon.expired": _("Coupon expired"),
+        "coupons.expiry.settled": _("Expired coupon's units settled"),
+        "coupons.coupon.refunded": _("Coupon's units refunded"),
+        "coupons.coupon.refunded_by_merchant": _("Coupon's units refunded by the shop"),
+        "coupons.coupon.revoked": _("Coupon revoked"),
+        "coupons.coupon.resealed": _("Coupons sealed to the shop's new key"),
+        "coupons.coupon.refund_key_filled": _("Coupon's refund key filled in"),
+        "coupons.deal_terms.set": _("Group buy's coupon terms set"),
+        "coupons.branch.offline_set": _(
+            "Offline redemption allowed or forbidden at a branch"
+        ),
+        "coupons.batch.imported": _("Station's batch file imported"),
+        "coupons.batch.refused": _("Station's batch file refused"),
+        "coupons.redemption.conflict": _("Offline redemption held as a conflict"),
+        "coupons.redemption.superseded": _(
+            "Offline redemption undone by an earlier one"
+        ),
+        "coupons.redemption.reinstated": _("Offline redemption counted again"),
+        "coupons.merchant_key.registered": _("Shop's station key registered"),
+        "coupons.merchant_key.retired": _("Shop's station key retired"),
+        "coupons.platform_key.created": _("New signing key made"),
+        "coupons.platform_key.retired": _("Signing key retired"),
+        "coupons.platform_key.revoked": _("Signing key revoked"),
+        "coupons.platform_key.numbered": _("Signing key numbered"),
+        "coupons.platform_key.resealed": _("Signing key sealed again"),
+    },
 )

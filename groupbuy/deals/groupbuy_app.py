@@ -66,4 +66,31 @@ app = GroupbuyApp(
         "deals.shop.product_stopped": NotificationAudience.MERCHANT_STAFF,
         "deals.shop.product_resumed": NotificationAudience.MERCHANT_STAFF,
     },
+    # What the app writes to the audit trail, labelled on the operators' page.
+    audit_actions={
+        "deals.deal.created": _("Group buy created"),
+        "deals.deal.created_with_participants": _(
+            "Group buy opened for a demand's buyers"
+        ),
+        "deals.deal.updated": _("Group buy changed"),
+        "deals.deal.opened": _("Group buy opened"),
+        "deals.deal.rescheduled": _("Group buy's deadline or stock changed"),
+        "deals.deal.stock_added": _("Stock added to a group buy"),
+        "deals.deal.succeeded": _("Group buy succeeded"),
+        "deals.deal.failed": _("Group buy failed"),
+        "deals.deal.stopped": _("Group buy stopped"),
+        "deals.deal.repriced": _("Group buy's price tier counted again"),
+        "deals.deal.settled": _("Group buy settled"),
+        "deals.order.joined": _("Order placed"),
+        "deals.order.paid": _("Order paid"),
+        "deals.order.payment_declined": _("Order's payment declined"),
+        "deals.order.payment_retried": _("Order's payment tried again"),
+        "deals.order.cancelled": _("Order cancelled"),
+        "deals.order.refunded": _("Order cancelled and refunded"),
+        "deals.order.refund_requested": _("Refund asked for"),
+        "deals.order.units_refunded": _("Order's units refunded"),
+        "deals.order.units_refunded_by_merchant": _(
+            "Order's units refunded by the shop"
+        ),
+    },
 )

@@ -57,4 +57,33 @@ app = GroupbuyApp(
     },
     demo_data="groupbuy.demands.demo:load_demo_data",
     personal_data="groupbuy.demands.personal_data:DemandsPersonalData",
+    # What the app writes to the audit trail, labelled on the operators' page.
+    audit_actions={
+        "demands.demand.created": _("Demand drafted"),
+        "demands.demand.published": _("Demand published"),
+        "demands.demand.deadline_extended": _("Demand's deadline moved later"),
+        "demands.demand.deadline_brought_forward": _(
+            "Demand's deadline brought forward"
+        ),
+        "demands.demand.cancelled": _("Demand cancelled"),
+        "demands.demand.expired": _("Demand expired"),
+        "demands.demand.photo_added": _("Photo added to a demand"),
+        "demands.demand.photo_deleted": _("Demand photo deleted"),
+        "demands.demand.photo_hidden": _("Demand photo hidden"),
+        "demands.participation.joined": _("Joined a demand"),
+        "demands.participation.withdrawn": _("Left a demand"),
+        "demands.participation.forfeited": _("Demand deposit kept"),
+        "demands.participation.refunded": _("Demand deposit refunded with the order"),
+        "demands.deposit.captured": _("Demand deposit paid"),
+        "demands.deposit.refused": _(
+            "Demand deposit arrived too late and was refunded"
+        ),
+        "demands.deposit.failed": _("Demand deposit payment failed"),
+        "demands.offer.sent": _("Offer sent"),
+        "demands.offer.revised": _("Offer revised"),
+        "demands.offer.withdrawn": _("Offer withdrawn"),
+        "demands.offer.accepted": _("Offer accepted"),
+        "demands.search.saved": _("Demand alert saved"),
+        "demands.search.deleted": _("Demand alert deleted"),
+    },
 )

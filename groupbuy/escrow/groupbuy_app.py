@@ -28,4 +28,23 @@ app = GroupbuyApp(
         "escrow.hold.released": _("Settled to your balance"),
         "escrow.redemption.settled": _("Coupon redemption settled to your balance"),
     },
+    # What the app writes to the audit trail, labelled on the operators' page.
+    audit_actions={
+        "escrow.intent.created": _("Payment created"),
+        "escrow.intent.submitted": _("Payment made on the sandbox"),
+        "escrow.intent.cancelled": _("Payment cancelled"),
+        "escrow.intent.closed_at_provider": _("Payment closed at the provider"),
+        "escrow.intent.applied": _("Held payment applied to an order"),
+        "escrow.payment.captured": _("Payment received"),
+        "escrow.payment.failed": _("Payment failed"),
+        "escrow.hold.released": _("Held money released to the shop"),
+        "escrow.hold.pending": _("Held money moved to the shop's pending earnings"),
+        "escrow.refund.issued": _("Refund sent"),
+        "escrow.refund.confirmed": _("Refund confirmed by the provider"),
+        "escrow.redemption.settled": _("Redeemed coupon's money settled to the shop"),
+        "escrow.redemption.reversed": _("Redeemed coupon's settlement undone"),
+        "escrow.pending.refunded": _("Pending earnings refunded to the shopper"),
+        "escrow.released.returned": _("Released money refunded to the shopper"),
+        "escrow.deposit.forfeited": _("Deposit kept"),
+    },
 )

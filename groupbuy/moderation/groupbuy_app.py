@@ -35,4 +35,10 @@ app = GroupbuyApp(
     notification_kinds={
         "moderation.item.hidden": _("Your message or photo was removed")
     },
+    # What the app writes to the audit trail, labelled on the operators' page.
+    audit_actions={
+        "moderation.report.created": _("Report made"),
+        "moderation.report.dismissed": _("Report dismissed"),
+        "moderation.report.hidden": _("Reported item hidden"),
+    },
 )

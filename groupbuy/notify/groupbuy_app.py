@@ -36,4 +36,12 @@ app = GroupbuyApp(
     websocket_routes=[("ws/me/", "groupbuy.notify.consumers:UserConsumer")],
     # The live inbox badge and toasts on every page.
     signed_in_scripts=["notify/live.js"],
+    # What the app writes to the audit trail, labelled on the operators' page.
+    audit_actions={
+        "notify.delivery.failed": _("Notification could not be delivered"),
+        "notify.delivery.retried": _("Failed notification sent again"),
+        "notify.invitation.created": _("Invitation written"),
+        "notify.invitation.sent_later": _("Held invitation sent"),
+        "notify.invitation.attached": _("Invitations found for a new account"),
+    },
 )

@@ -50,4 +50,18 @@ app = GroupbuyApp(
         "payments.payout.paid": _("Payout confirmed by the provider"),
         "payments.payout.returned": _("Payout failed, money returned"),
     },
+    # What the app writes to the audit trail, labelled on the operators' page.
+    audit_actions={
+        "payments.payment.started": _("Payment method chosen"),
+        "payments.refund.abnormal": _("Refund failed at the provider"),
+        "payments.statement.difference": _(
+            "Difference found in a provider's statement"
+        ),
+        "payments.wechat.openid_linked": _("WeChat account linked for paying"),
+        "payments.payout_schedule.set": _("Payout account and schedule set"),
+        "payments.payout.approved": _("Payout approved"),
+        "payments.payout.scheduled": _("Payout approved for a later day"),
+        "payments.payout.paid": _("Payout paid"),
+        "payments.payout.returned": _("Payout returned by the bank"),
+    },
 )

@@ -41,4 +41,15 @@ app = GroupbuyApp(
     # A reply in a thread may be reported to the operators (moderation).
     reportable_kinds={"reply": "groupbuy.sharing.reporting:ThreadReplies"},
     demo_data="groupbuy.sharing.demo:load_demo_data",
+    # What the app writes to the audit trail, labelled on the operators' page.
+    audit_actions={
+        "sharing.share.sent": _("Shared"),
+        "sharing.share.invitations_sent": _("Held share invitations sent"),
+        "sharing.share.claimed": _("Shares found for a new account"),
+        "sharing.message.posted": _("Reply posted to a share"),
+        "sharing.message.removed": _("Reply removed from a share"),
+        "sharing.book.imported": _("Address book uploaded"),
+        "sharing.book.deleted": _("Address book deleted"),
+        "sharing.push.subscribed": _("Browser notifications switched on"),
+    },
 )

@@ -60,4 +60,22 @@ app = GroupbuyApp(
     },
     # Refuse snaps beyond the recognition capacity before their body is read.
     http_middleware=["groupbuy.snap.capacity:SnapAdmissionMiddleware"],
+    # What the app writes to the audit trail, labelled on the operators' page.
+    audit_actions={
+        "snap.snap.labelled": _("Snap labelled with its product"),
+        "snap.snap.alternative_chosen": _("Snap's product chosen from the suggestions"),
+        "snap.snap.none_of_these": _("Snap's product is none of the suggestions"),
+        "snap.snap.photo_deleted": _("Snap photo deleted"),
+        "snap.demand.requested": _("Asked for a group buy of a product"),
+        "snap.demand.withdrawn": _("Request for a product taken back"),
+        "snap.demand.threshold_passed": _("Enough people asked for a product"),
+        "snap.demand.under_threshold": _(
+            "Requests for a product below its threshold again"
+        ),
+        "snap.demand.fulfilled": _("Requested product's group buy opened"),
+        "snap.classifier.retrain_requested": _(
+            "Product recognition retraining asked for"
+        ),
+        "snap.classifier.retrained": _("Product recognition retrained"),
+    },
 )

@@ -48,4 +48,21 @@ app = GroupbuyApp(
     },
     personal_data="groupbuy.teams.personal_data:TeamsPersonalData",
     deal_card_labels="groupbuy.teams.selectors:deal_card_labels",
+    # What the app writes to the audit trail, labelled on the operators' page.
+    audit_actions={
+        "teams.deal.created": _("Team buy created"),
+        "teams.deal.extended": _("Team buy's sales extended"),
+        "teams.deal.stock_added": _("Stock added to a team buy"),
+        "teams.team.opened": _("Team opened"),
+        "teams.member.joined": _("Joined a team"),
+        "teams.member.left": _("Left a team"),
+        "teams.member.payment_retried": _("Team place's payment tried again"),
+        "teams.member.refunded_after_completion": _(
+            "Team place refunded after the team was complete"
+        ),
+        "teams.team.completed": _("Team complete"),
+        "teams.team.expired": _("Team expired"),
+        "teams.team.stopped": _("Team stopped"),
+        "teams.team.closed": _("Empty team closed"),
+    },
 )

@@ -55,7 +55,7 @@ def test_the_api_lists_entries_newest_first_masked_and_redacted(client):
     )
     # when another operator reads the trail
     response = _api(client, make_operator())
-    # then the newest comes first, with a label where ops gives one
+    # then the newest comes first, each labelled by the app that writes it
     body = response.json()
     assert response.status_code == 200
     assert (body["total"], body["page"], body["pages"]) == (2, 1, 1)
@@ -65,7 +65,7 @@ def test_the_api_lists_entries_newest_first_masked_and_redacted(client):
         "catalog.product",
         product.public_id,
     )
-    assert newest["action_label"] == ""
+    assert newest["action_label"] == "Product taken off sale"
     assert (oldest["action"], oldest["action_label"], oldest["object_id"]) == (
         "ops.lookup.user_viewed",
         "Opened a person's page",

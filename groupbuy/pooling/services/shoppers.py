@@ -25,6 +25,12 @@ GROUP_SIZES = range(2, 7)
 # The most units one request pools: matching prices every candidate group's
 # units together, and pooling is for shoppers buying a few of something.
 MAX_POOLED_UNITS = 50
+# The audit action of each kind of cart report, spelt out for the audit trail's
+# labels (groupbuy_app.audit_actions).
+CART_REPORTED = {
+    CartReport.Kind.PURCHASE: "pooling.cart.purchase_reported",
+    CartReport.Kind.INTENDED: "pooling.cart.intended_reported",
+}
 
 
 def _invalid(field: str, message: str) -> PoolingError:
@@ -175,7 +181,7 @@ def cart_report(
             report.products.set(Product.objects.filter(public_id__in=product_ids))
         audit_log(
             actor=actor,
-            action=f"pooling.cart.{kind}_reported",
+            action=CART_REPORTED[kind],
             obj=report,
             data={"amount_fen": amount_fen, "branch": branch.public_id},
         )
