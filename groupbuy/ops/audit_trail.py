@@ -47,6 +47,7 @@ PERSON_ID_PATTERN = re.compile(r"^usr_[0-9a-z]{1,40}$")
 @dataclass(frozen=True)
 class AuditFilters:
     action: str = ""  # a dotted prefix: "deals." or "deals.order.joined"
+    actions: tuple[str, ...] = ()  # exact codes (a choice on the page)
     actor: str = ""  # a phone number or a person's public id
     object_type: str = ""  # "deals.deal"
     object_id: str = ""  # the object's public id (needs object_type)
@@ -138,6 +139,8 @@ def audit_conditions(filters: AuditFilters) -> dict:
                 ),
             )
         condition["action__startswith"] = action
+    if filters.actions:
+        condition["action__in"] = list(filters.actions)
     if actor := filters.actor.strip():
         condition |= _actor_condition(actor)
     condition |= _object_condition(

@@ -12,6 +12,7 @@ from django.utils.translation import gettext_lazy as _
 
 from groupbuy.core.days import validate_day
 from groupbuy.core.pagination import PageResult
+from groupbuy.core.plugins import audit_action_groups
 from groupbuy.ops.audit_trail import (
     AuditFilters,
     audit_entries_for_operator,
@@ -23,11 +24,37 @@ from groupbuy.web.forms import add_domain_error
 from groupbuy.web.views.common import page_number
 from groupbuy.web.views.operator import operator_required
 
+GROUP_CHOICE = "app:"  # the value choosing every action an app labels
+
+
+def action_choices() -> list:
+    """Return the labelled actions, grouped by the app that writes them, each
+    group led by the choice of all of them; labels in the reader's language."""
+    choices: list = [("", _("Any action"))]
+    for app_label, app_name, labels in audit_action_groups():
+        every = _("Every action in %(app)s") % {"app": app_name}
+        options = sorted((str(label), code) for code, label in labels.items())
+        choices.append(
+            (
+                app_name,
+                [(GROUP_CHOICE + app_label, every)]
+                + [(code, label) for label, code in options],
+            )
+        )
+    return choices
+
+
+def chosen_actions(value: str) -> tuple[str, ...]:
+    """Return the codes a choice of ``action_choices`` stands for."""
+    if not value.startswith(GROUP_CHOICE):
+        return (value,) if value else ()
+    app_label = value.removeprefix(GROUP_CHOICE)
+    groups = {label: codes for label, _name, codes in audit_action_groups()}
+    return tuple(groups.get(app_label, ()))
+
 
 class AuditFilterForm(forms.Form):
-    action = forms.CharField(
-        label=_("Action starts with"), max_length=80, required=False
-    )
+    action = forms.ChoiceField(label=_("Action"), required=False)
     actor = forms.CharField(
         label=_("By (phone or person's number)"), max_length=40, required=False
     )
@@ -50,11 +77,18 @@ class AuditFilterForm(forms.Form):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
+        self.fields["action"].choices = action_choices()
         kinds = sorted(object_types().items())
         self.fields["object_type"].choices = [
             ("", _("Any kind")),
             *((value, f"{label} ({value})") for value, label in kinds),
         ]
+
+
+def _filters(cleaned: dict) -> AuditFilters:
+    # The page's action is a choice of exact codes; the API's is a prefix.
+    actions = chosen_actions(cleaned["action"])
+    return AuditFilters(**{**cleaned, "action": "", "actions": actions})
 
 
 def _no_entries() -> PageResult:
@@ -69,7 +103,7 @@ def operator_audit(request: HttpRequest) -> HttpResponse:
         try:
             entries = audit_entries_for_operator(
                 user=request.user,
-                filters=AuditFilters(**form.cleaned_data),
+                filters=_filters(form.cleaned_data),
                 page=page_number(request),
             )
         except OpsError as error:

@@ -24,6 +24,7 @@ from groupbuy.core.plugins.blockers import (
 from groupbuy.core.plugins.declaration import PAGE_SLOTS, GroupbuyApp, NavEntry
 from groupbuy.core.plugins.kinds import (
     NotificationAudience,
+    audit_action_groups,
     audit_action_labels,
     ledger_kinds,
     merchant_ledger_kinds,
@@ -73,6 +74,7 @@ __all__ = [
     "ReportableItem",
     "ReportableKind",
     "api_routers",
+    "audit_action_groups",
     "audit_action_labels",
     "branch_close_blockers",
     "cli_commands",

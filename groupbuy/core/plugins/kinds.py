@@ -5,6 +5,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.apps import apps as django_apps
+
 from groupbuy.core.plugins.registry import installed_apps
 
 
@@ -55,3 +57,17 @@ def audit_action_labels() -> dict[str, Any]:
     for app in installed_apps():
         labels.update(app.audit_actions)
     return labels
+
+
+def audit_action_groups() -> list[tuple[str, Any, dict[str, Any]]]:
+    """Return each app that labels audit actions, as (its label, its human
+    name, its labels), in INSTALLED_APPS order: the audit trail's choices."""
+    return [
+        (
+            app.label,
+            django_apps.get_app_config(app.label).verbose_name,
+            dict(app.audit_actions),
+        )
+        for app in installed_apps()
+        if app.audit_actions
+    ]

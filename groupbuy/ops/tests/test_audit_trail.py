@@ -2,6 +2,7 @@
 (/api/operator/audit): every entry newest first, filtered, masked and
 redacted, for operators only."""
 
+import re
 from datetime import timedelta
 
 import pytest
@@ -234,3 +235,34 @@ def test_a_page_costs_the_same_queries_however_many_entries(
     # then
     assert len(response.json()["items"]) == 20
     assert page.content.decode().count('class="audit-entry"') == 20
+
+
+def test_the_page_filters_by_a_labelled_action_or_by_every_action_of_an_app(client):
+    # given a group buy's creation, one's creation with a demand's buyers (a
+    # code the first is the start of), and a product's creation
+    product = make_product()
+    for action in (
+        "deals.deal.created",
+        "deals.deal.created_with_participants",
+        "catalog.product.created",
+    ):
+        _entry(actor=None, action=action, obj=product)
+    operator = make_operator()
+
+    def listed(action):
+        text = _page(client, operator, action=action).content.decode()
+        return re.findall(r'<code class="small">([a-z_.]+)</code>', text), text
+
+    # when an operator chooses one action, then all of an app's
+    one, text = listed("deals.deal.created")
+    every, _text = listed("app:deals")
+    # then the action lists its own entries only, the app's all of its own
+    assert one == ["deals.deal.created"]
+    assert every == ["deals.deal.created_with_participants", "deals.deal.created"]
+    # and the choices are the actions' labels, grouped by the app's name
+    assert '<optgroup label="Group buys">' in text
+    assert '<option value="app:deals">Every action in Group buys</option>' in text
+    assert (
+        '<option value="coupons.coupon.redeemed">Coupon redeemed at the till</option>'
+        in text
+    )
