@@ -130,8 +130,7 @@ def _argument(call: ast.Call, function, parameter: str) -> ast.expr | None:
     positional = [a.arg for a in function.args.posonlyargs + function.args.args]
     if parameter in positional and positional.index(parameter) < len(call.args):
         return call.args[positional.index(parameter)]
-    default = _default(function, parameter)
-    return default
+    return _default(function, parameter)
 
 
 def _default(function, parameter: str) -> ast.expr | None:
@@ -232,9 +231,11 @@ def _resolve_parameter(module: Module, function, parameter: str, seen) -> set:
     return values
 
 
-def _many_entries(module: Module, call: ast.Call) -> list[ast.expr]:
+def _many_entries(module: Module) -> list[ast.expr]:
     """Return the action of every entry the module builds for audit_log_many:
-    the first item of each (action, obj, data) tuple in the module."""
+    the first item of each (action, obj, data) tuple in the module (a tuple
+    that is not one would show as a code without a label, or one it cannot
+    follow: never missed silently)."""
     unpacked = {
         id(target)
         for node in ast.walk(module.tree)
@@ -264,7 +265,7 @@ def audit_codes() -> dict[str, list[str]]:
             if _called_name(node) == "audit_log":
                 actions = [k.value for k in node.keywords if k.arg == "action"]
             else:
-                actions = _many_entries(module, node)
+                actions = _many_entries(module)
             if not actions:
                 raise Unresolved(f"{_where(module, node)}: no action found")
             for action in actions:
