@@ -16,9 +16,16 @@ app = GroupbuyApp(
             "groupbuy.demands.groupbuy_app:photo_max_bytes",
         )
     ],
-    api_routers={"demands": "groupbuy.demands.api:router"},
+    api_routers={
+        "demands": "groupbuy.demands.api:router",
+        # An operator's demand: read, cancel, withdraw a shop's offer on it.
+        "operator/demands": "groupbuy.demands.api_operator:router",
+    },
     reportable_kinds={"demand_photo": "groupbuy.demands.reporting:DemandPhotos"},
-    urls={"demands/": "groupbuy.demands.urls"},
+    urls={
+        "demands/": "groupbuy.demands.urls",
+        "operator/demands/": "groupbuy.demands.operator_urls",
+    },
     nav=[
         NavEntry(
             role="shopper",
@@ -50,8 +57,13 @@ app = GroupbuyApp(
         "demands.closed": _("Demand closed, deposit refunded"),
         "demands.deadline": _("A demand’s deadline moved"),
         "demands.match": _("New demand matching a saved search"),
+        "demands.cancelled_by_platform": _("A demand was cancelled by the platform"),
+        "demands.offer_withdrawn_by_platform": _(
+            "Your offer was withdrawn by the platform"
+        ),
     },
     notification_audiences={
+        "demands.offer_withdrawn_by_platform": NotificationAudience.MERCHANT_STAFF,
         "demands.offer_declined": NotificationAudience.MERCHANT_STAFF,
         "demands.match": NotificationAudience.MERCHANT_STAFF,
     },
@@ -66,6 +78,7 @@ app = GroupbuyApp(
             "Demand's deadline brought forward"
         ),
         "demands.demand.cancelled": _("Demand cancelled"),
+        "demands.demand.cancelled_by_platform": _("Demand cancelled by the platform"),
         "demands.demand.expired": _("Demand expired"),
         "demands.demand.photo_added": _("Photo added to a demand"),
         "demands.demand.photo_deleted": _("Demand photo deleted"),
@@ -82,6 +95,7 @@ app = GroupbuyApp(
         "demands.offer.sent": _("Offer sent"),
         "demands.offer.revised": _("Offer revised"),
         "demands.offer.withdrawn": _("Offer withdrawn"),
+        "demands.offer.withdrawn_by_platform": _("Offer withdrawn by the platform"),
         "demands.offer.accepted": _("Offer accepted"),
         "demands.search.saved": _("Demand alert saved"),
         "demands.search.deleted": _("Demand alert deleted"),

@@ -201,6 +201,44 @@ def notify_closed(*, demand, participations) -> None:
         )
 
 
+def notify_cancelled_by_platform(*, demand, participations, reason: str) -> None:
+    """Tell the initiator and everyone who joined that the platform cancelled
+    the demand, and why; their deposits are refunded."""
+    told = set()
+    for participation in participations:
+        if participation.shopper_id in told:
+            continue
+        told.add(participation.shopper_id)
+        _send(
+            participation.shopper,
+            kind="demands.cancelled_by_platform",
+            key=f"demands.cancelled_by_platform:{demand.public_id}:{participation.pk}",
+            title=lambda: _("The platform cancelled a buyer demand"),
+            body=lambda: (
+                _("“%(title)s” was cancelled: %(reason)s Any deposit is refunded.")
+                % {"title": demand.title, "reason": reason}
+            ),
+            demand=demand,
+            data={"reason": reason},
+        )
+
+
+def notify_offer_withdrawn_by_platform(*, demand, offer, reason: str) -> None:
+    """Tell the shop (whoever sent the offer) the platform withdrew it, and why."""
+    _send(
+        offer.created_by,
+        kind="demands.offer_withdrawn_by_platform",
+        key=f"demands.offer_withdrawn_by_platform:{offer.public_id}",
+        title=lambda: _("The platform withdrew your offer"),
+        body=lambda: (
+            _("Your offer for “%(title)s” was withdrawn: %(reason)s")
+            % {"title": demand.title, "reason": reason}
+        ),
+        demand=demand,
+        data={"offer_id": offer.public_id, "reason": reason},
+    )
+
+
 def notify_saved_searches(*, demand) -> None:
     from groupbuy.demands.selectors import saved_searches_matching
 

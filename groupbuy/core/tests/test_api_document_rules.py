@@ -48,6 +48,7 @@ WORDS_IN = {
     "DeclineIn.reason",
     "OperatorMerchantSwitchOffIn.reason",
     "OperatorPersonSwitchOffIn.reason",
+    "OperatorDemandReasonIn.reason",
     "OperatorCouponRevokeIn.reason",
 }
 # Kinds that apps declare through a registry, open to the next app: a client

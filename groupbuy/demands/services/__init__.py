@@ -3,6 +3,7 @@
 from groupbuy.demands.services.forfeits import participation_forfeit
 from groupbuy.demands.services.lifecycle import (
     demand_cancel,
+    demand_cancel_by_platform,
     demand_change_deadline,
     demand_create,
     demand_deposit_start,
@@ -17,6 +18,7 @@ from groupbuy.demands.services.offers import (
     offer_accept,
     offer_submit,
     offer_withdraw,
+    offer_withdraw_by_platform,
 )
 from groupbuy.demands.services.order_endings import participation_end_with_order
 from groupbuy.demands.services.photos import (
@@ -29,6 +31,7 @@ from groupbuy.demands.services.searches import saved_search_create, saved_search
 __all__ = [
     "check_merchant_owner",
     "demand_cancel",
+    "demand_cancel_by_platform",
     "demand_change_deadline",
     "demand_create",
     "demand_deposit_start",
@@ -43,6 +46,7 @@ __all__ = [
     "offer_accept",
     "offer_submit",
     "offer_withdraw",
+    "offer_withdraw_by_platform",
     "participation_end_with_order",
     "participation_forfeit",
     "saved_search_create",

@@ -31,6 +31,11 @@ from groupbuy.demands.notifications import (
     notify_accepted,
     notify_offer,
     notify_offer_withdrawn,
+    notify_offer_withdrawn_by_platform,
+)
+from groupbuy.demands.services.lifecycle.common import (
+    check_platform_operator,
+    platform_reason,
 )
 
 State = Demand.State
@@ -171,6 +176,48 @@ def offer_withdraw(*, actor, offer: Offer) -> Offer:
         notify_offer_withdrawn(demand=offer.demand, offer=offer)
         push_demand(offer.demand)
     return offer
+
+
+def offer_withdraw_by_platform(*, actor, offer: Offer, reason: str) -> Offer:
+    """Withdraw a shop's open offer that breaks the rules (operators only): the
+    shop is told ``reason``, the buyers that the offer is gone. Already
+    withdrawn, accepted or not chosen: refused (``Conflict``), nothing changed."""
+    check_platform_operator(actor)
+    reason = platform_reason(reason)
+    with transaction.atomic():
+        demand = Demand.objects.select_for_update().get(pk=offer.demand_id)
+        offer = Offer.objects.select_for_update().get(pk=offer.pk)
+        if offer.state != Offer.State.ACTIVE:
+            raise _not_withdrawable(offer)
+        offer.state = Offer.State.WITHDRAWN
+        offer.save(update_fields=["state", "updated_at"])
+        audit_log(
+            actor=actor,
+            action="demands.offer.withdrawn_by_platform",
+            obj=offer,
+            data={"demand": demand.public_id, "reason": reason},
+        )
+        notify_offer_withdrawn_by_platform(demand=demand, offer=offer, reason=reason)
+        notify_offer_withdrawn(demand=demand, offer=offer)
+        push_demand(demand)
+    return offer
+
+
+def _not_withdrawable(offer: Offer) -> Conflict:
+    if offer.state == Offer.State.WITHDRAWN:
+        return Conflict("offer_withdrawn", _("This offer was already withdrawn."))
+    if offer.state == Offer.State.ACCEPTED:
+        return Conflict(
+            "offer_accepted",
+            _(
+                "This offer was accepted and a group buy was launched from it: "
+                "it can't be withdrawn. Stop that group buy instead."
+            ),
+        )
+    return Conflict(
+        "offer_closed",
+        _("This offer is closed already: its demand ended or another was chosen."),
+    )
 
 
 def offer_accept(*, actor, offer: Offer) -> Demand:

@@ -6,6 +6,7 @@ the life by its steps.
 
 from groupbuy.demands.services.lifecycle.closing import (
     demand_cancel,
+    demand_cancel_by_platform,
     demands_cancel_for_erasure,
     demands_expire_due,
 )
@@ -19,6 +20,7 @@ from groupbuy.demands.services.lifecycle.joining import demand_join, demand_with
 
 __all__ = [
     "demand_cancel",
+    "demand_cancel_by_platform",
     "demand_change_deadline",
     "demand_create",
     "demand_deposit_start",

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -16,13 +18,16 @@ from groupbuy.demands.deposits import (
 from groupbuy.demands.live import push_demand
 from groupbuy.demands.models import Demand
 from groupbuy.demands.notifications import (
+    notify_cancelled_by_platform,
     notify_closed,
 )
 from groupbuy.demands.services.lifecycle.common import (
     State,
     Status,
     check_initiator,
+    check_platform_operator,
     lock_demand,
+    platform_reason,
 )
 
 
@@ -30,6 +35,21 @@ def demand_cancel(*, actor, demand: Demand) -> Demand:
     """Cancel a demand before any offer is accepted; every deposit goes back."""
     check_initiator(actor, demand)
     return _close(actor=actor, demand=demand, to_state=State.CANCELLED)
+
+
+def demand_cancel_by_platform(*, actor, demand: Demand, reason: str) -> Demand:
+    """Cancel a demand that breaks the rules (operators only): every deposit
+    goes back as when its initiator cancels, and the initiator and everyone
+    who joined are told ``reason``. Closed already, or a group buy launched
+    from it: refused (``Conflict``), nothing changed."""
+    check_platform_operator(actor)
+    reason = platform_reason(reason)
+    return _close(
+        actor=actor,
+        demand=demand,
+        to_state=State.CANCELLED,
+        platform=PlatformCancel(reason=reason),
+    )
 
 
 def demands_cancel_for_erasure(*, user) -> int:
@@ -44,17 +64,28 @@ def demands_cancel_for_erasure(*, user) -> int:
     return len(open_demands)
 
 
-def _close(*, actor, demand: Demand, to_state: str) -> Demand:
+@dataclass(frozen=True)
+class PlatformCancel:
+    """An operator cancelling a demand that breaks the rules: their reason is
+    told to everyone in it, and a demand closed already is refused."""
+
+    reason: str
+
+
+def _close(
+    *, actor, demand: Demand, to_state: str, platform: PlatformCancel | None = None
+) -> Demand:
     with transaction.atomic():
         participations = list(demand.participations.select_related("shopper"))
         lock_deposit_intents(participations)
         demand = lock_demand(demand)
         if demand.state in (State.CANCELLED, State.EXPIRED):
+            if platform is not None:
+                raise Conflict("demand_closed", _("This demand is already closed."))
             return demand
         if demand.state == State.ACCEPTED:
-            raise Conflict(
-                "offer_accepted", _("An offer was accepted; it can't be cancelled.")
-            )
+            raise _accepted_conflict(by_platform=platform is not None)
+        participations += _joined_meanwhile(demand, participations)
         refunds = {}
         for participation in participations:
             if participation.status not in (Status.AWAITING_DEPOSIT, Status.ACTIVE):
@@ -72,16 +103,52 @@ def _close(*, actor, demand: Demand, to_state: str) -> Demand:
             state="declined", updated_at=demand.closed_at
         )
         search.index_update(demand_id=demand.pk, text=None)
-        audit_log(
-            actor=actor,
-            action=f"demands.demand.{to_state}",
-            obj=demand,
-            data={"refunded_fen": refunds},
-        )
+        if platform is not None:
+            audit_log(
+                actor=actor,
+                action="demands.demand.cancelled_by_platform",
+                obj=demand,
+                data={"refunded_fen": refunds, "reason": platform.reason},
+            )
+            notify_cancelled_by_platform(
+                demand=demand, participations=participations, reason=platform.reason
+            )
+        else:
+            audit_log(
+                actor=actor,
+                action=f"demands.demand.{to_state}",
+                obj=demand,
+                data={"refunded_fen": refunds},
+            )
+            if was_published:
+                notify_closed(demand=demand, participations=participations)
         push_demand(demand)
-        if was_published:
-            notify_closed(demand=demand, participations=participations)
     return demand
+
+
+def _accepted_conflict(*, by_platform: bool) -> Conflict:
+    if by_platform:
+        message = _(
+            "An offer was accepted and a group buy was launched from this demand: "
+            "it can't be cancelled. Stop that group buy instead."
+        )
+    else:
+        message = _("An offer was accepted; it can't be cancelled.")
+    return Conflict("offer_accepted", message)
+
+
+def _joined_meanwhile(demand: Demand, participations) -> list:
+    """Return the participations made while this waited for the demand's lock
+    (a join commits under it), their deposit intents locked too, so none stays
+    awaiting a deposit on a closed demand. Their intents are locked after the
+    demand, against the usual order: each was made a moment ago, before anyone
+    could pay it, so no deposit capture holds it and waits for the demand."""
+    known = {participation.pk for participation in participations}
+    newcomers = list(
+        demand.participations.exclude(pk__in=known).select_related("shopper")
+    )
+    lock_deposit_intents(newcomers)
+    return newcomers
 
 
 def demands_expire_due(*, now=None) -> int:

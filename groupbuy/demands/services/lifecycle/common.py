@@ -7,10 +7,15 @@ from django.utils.translation import gettext as _
 
 from groupbuy.core.errors import Conflict, Forbidden
 from groupbuy.demands import rules
+from groupbuy.demands.errors import DemandError
 from groupbuy.demands.models import Demand, Participation
 
 State = Demand.State
 Status = Participation.Status
+
+# An operator's reason for cancelling a demand or withdrawing an offer, told
+# to the people affected and kept in the audit log.
+PLATFORM_REASON_CHARS = 500
 
 
 def lock_demand(demand: Demand) -> Demand:
@@ -28,3 +33,23 @@ def check_open_until_deadline(demand: Demand) -> None:
     now = timezone.now()
     if now >= demand.deadline_at:
         raise rules.deadline_passed_error(deadline_at=demand.deadline_at, now=now)
+
+
+def check_platform_operator(actor) -> None:
+    if not getattr(actor, "is_staff", False):
+        raise Forbidden("forbidden", _("Only platform operators can do this."))
+
+
+def platform_reason(reason: str) -> str:
+    """Return an operator's reason, spaces collapsed, or refuse it (required,
+    at most ``PLATFORM_REASON_CHARS``)."""
+    reason = " ".join((reason or "").replace("\x00", "").split())
+    if not reason:
+        message = _("Say why: the people affected are told.")
+    elif len(reason) > PLATFORM_REASON_CHARS:
+        message = _("Say it in %(count)d characters or fewer.") % {
+            "count": PLATFORM_REASON_CHARS
+        }
+    else:
+        return reason
+    raise DemandError("invalid", message, fields={"reason": [message]})
