@@ -9,9 +9,7 @@ app_name = "demands_operator"
 
 urlpatterns = [
     path("<str:demand_id>/", operator.operator_demand, name="detail"),
-    path(
-        "<str:demand_id>/cancel/", operator.operator_demand_cancel, name="cancel"
-    ),
+    path("<str:demand_id>/cancel/", operator.operator_demand_cancel, name="cancel"),
     path(
         "offers/<str:offer_id>/withdraw/",
         operator.operator_offer_withdraw,

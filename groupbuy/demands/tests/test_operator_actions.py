@@ -198,3 +198,103 @@ def test_an_offer_no_longer_open_cannot_be_withdrawn_by_an_operator(how, code):
     assert not AuditEntry.objects.filter(
         action="demands.offer.withdrawn_by_platform"
     ).exists()
+
+
+def _api(client, user, method, path, body=None):
+    if user is not None:
+        client.force_login(user)
+    call = getattr(client, method)
+    kwargs = {"headers": {"Accept-Language": "en"}}
+    if method == "post":
+        kwargs.update(data=body or {}, content_type="application/json")
+    return call(f"/api/operator/demands/{path}", **kwargs)
+
+
+def test_over_the_api_an_operator_reads_cancels_and_withdraws(client):
+    # given a demand with a joiner and a shop's offer
+    demand = make_published()
+    join_and_pay(demand)
+    offer = make_offer(demand)
+    operator = _operator()
+    # when an operator reads it, withdraws the offer, then cancels the demand
+    read = _api(client, operator, "get", demand.public_id)
+    withdrawn = _api(
+        client, operator, "post", f"offers/{offer.public_id}/withdraw", {"reason": "x"}
+    )
+    cancelled = _api(
+        client, operator, "post", f"{demand.public_id}/cancel", {"reason": REASON}
+    )
+    again = _api(
+        client, operator, "post", f"{demand.public_id}/cancel", {"reason": REASON}
+    )
+    # then each answers as the page shows it, and a second cancel is refused
+    assert read.status_code == 200
+    body = read.json()
+    assert (body["held_fen"], body["held_buyers"]) == (2_500, 2)
+    assert [o["id"] for o in body["offers"]] == [offer.public_id]
+    assert withdrawn.json()["state"] == "withdrawn"
+    assert cancelled.status_code == 200
+    assert cancelled.json()["demand"]["state"] == "cancelled"
+    assert cancelled.json()["held_fen"] == 0
+    assert again.status_code == 409
+    assert again.json()["message"] == "This demand is already closed."
+
+
+@pytest.mark.parametrize("who", ["anonymous", "initiator", "offering_owner", "owner"])
+def test_only_an_operator_reads_cancels_or_withdraws_over_the_api(client, who):
+    # given a demand with its shop's offer, and someone who is not an operator
+    demand = make_published()
+    merchant, offering_owner = make_owner_merchant()
+    offer = make_offer(demand, merchant=merchant, owner=offering_owner)
+    user = {
+        "anonymous": None,
+        "initiator": demand.initiator,
+        "offering_owner": offering_owner,
+        "owner": make_owner_merchant(name="Other Co")[1],
+    }[who]
+    # when they try each
+    responses = [
+        _api(client, user, "get", demand.public_id),
+        _api(client, user, "post", f"{demand.public_id}/cancel", {"reason": "x"}),
+        _api(
+            client, user, "post", f"offers/{offer.public_id}/withdraw", {"reason": "x"}
+        ),
+    ]
+    # then every one is refused, and nothing changed
+    expected = 401 if user is None else 403
+    assert [response.status_code for response in responses] == [expected] * 3
+    demand.refresh_from_db()
+    offer.refresh_from_db()
+    assert (demand.state, offer.state) == (State.PUBLISHED, Offer.State.ACTIVE)
+
+
+def test_the_operators_page_cancels_with_a_confirm_step_and_refuses_others(client):
+    # given a demand with a shop's offer
+    demand = make_published()
+    offer = make_offer(demand)
+    operator = _operator()
+    page = f"/operator/demands/{demand.public_id}/"
+    # when a shopper or a shop owner opens the operator's page, they are refused
+    client.force_login(demand.initiator)
+    assert client.get(page).status_code == 403
+    client.force_login(make_owner_merchant(name="Other Co")[1])
+    assert client.post(f"{page}cancel/", {"reason": REASON}).status_code == 403
+    # when the operator opens it, both actions ask first
+    client.force_login(operator)
+    shown = client.get(page).content.decode()
+    assert 'id="operator-demand-cancel"' in shown
+    assert "Withdraw this offer…" in shown
+    # when they withdraw the offer, then cancel without a reason, then with one
+    withdraw = f"/operator/demands/offers/{offer.public_id}/withdraw/"
+    client.post(withdraw, {"reason": REASON})
+    refused = client.post(f"{page}cancel/", {"reason": " "}, follow=True)
+    done = client.post(f"{page}cancel/", {"reason": REASON}, follow=True)
+    # then the offer is withdrawn, the blank reason refused, the demand cancelled
+    offer.refresh_from_db()
+    assert offer.state == Offer.State.WITHDRAWN
+    assert "This field is required." in refused.content.decode()
+    demand.refresh_from_db()
+    assert demand.state == State.CANCELLED
+    text = done.content.decode()
+    assert "The demand is cancelled: ¥10.00 of deposits goes back to 1 buyer" in text
+    assert 'id="operator-demand-cancel"' not in text
