@@ -563,6 +563,8 @@ NOT_PAGES = {
     "web:operator_person_switch_off",
     "web:operator_person_switch_on",
     "web:operator_person_tokens_revoke",
+    "demands_operator:cancel",
+    "demands_operator:offer_withdraw",
 }
 
 

@@ -4,7 +4,9 @@ The dashboard draws its per-day charts (each figure gets data-chart-drawn="1"
 from web/js/chart.js once Chart.js, served locally, has drawn it); a look-up by
 phone lists the shopper's orders with the phone masked, and the order's detail
 page shows the full number; Products finds the order's product, whose page
-stops selling it after saying what happens to its open group buy.
+stops selling it after saying what happens to its open group buy; a buyer
+demand's operator page, opened from the demand's own page, withdraws a shop's
+offer and cancels the demand, each asking for a reason first.
 """
 
 from __future__ import annotations
@@ -22,6 +24,7 @@ pytestmark = [pytest.mark.browser]
 OPERATOR_PHONE = "13900670001"
 OPERATOR_PASSWORD = "operator-pages-pass"
 SHOPPER_PHONE = "13900670101"
+SHOP_OWNER_PHONE = "13900670201"
 
 SEED = Template("""
 import json
@@ -51,9 +54,23 @@ deal = deal_open(actor=None, deal=deal_create(
 order = deal_join(actor=shopper, deal=deal, quantity=1)
 apply_event(event_for(order.payment_intent))
 platform_daily_stats_refresh()
-print(json.dumps({"order": order.public_id, "product": product.public_id}))
+# a buyer demand with a shop's offer, which the operator cancels
+from groupbuy.accounts.models import MerchantMembership
+from groupbuy.demands.tests.factories import join_and_pay, make_offer, make_published
+demand = make_published(title="Fake Longjing tea")
+join_and_pay(demand)
+shop_owner = User.objects.create_user(phone="+86$shop_owner", password="$password")
+MerchantMembership.objects.create(user=shop_owner, merchant=merchant, role="owner")
+offer = make_offer(demand, merchant=merchant, owner=shop_owner)
+print(json.dumps({
+    "order": order.public_id, "product": product.public_id,
+    "demand": demand.public_id, "offer": offer.public_id,
+}))
 """).substitute(
-    operator=OPERATOR_PHONE, shopper=SHOPPER_PHONE, password=OPERATOR_PASSWORD
+    operator=OPERATOR_PHONE,
+    shopper=SHOPPER_PHONE,
+    shop_owner=SHOP_OWNER_PHONE,
+    password=OPERATOR_PASSWORD,
 )
 
 
@@ -126,6 +143,30 @@ def test_dashboard_charts_and_phone_lookup(small_page, groupbuy_server):
     assert "is no longer sold" in page.inner_text("#messages")
     assert page.inner_text("#operator-product-state").strip() == "Stopped"
     assert page.locator("#operator-product-resume summary").is_visible()
+
+    # when the operator opens a buyer demand's operator page from its own page
+    demand_id, offer_id = seeded["demand"], seeded["offer"]
+    page.goto(f"/demands/{demand_id}/")
+    page.click("#demand-operator-page")
+    page.wait_for_url(re.compile(rf"/operator/demands/{demand_id}/$"))
+    # and withdraws the shop's offer, saying why, after it says what happens
+    page.click(f"#operator-offer-{offer_id} summary")
+    page.fill(f"#offer-withdraw-reason-{offer_id}", "The price is misleading.")
+    page.click(f"#operator-offer-{offer_id} button[type=submit]")
+    page.wait_for_selector(f"#operator-offer-{offer_id}[data-state=withdrawn]")
+    assert "offer is withdrawn; the shop is told the reason" in (
+        page.inner_text("#messages")
+    )
+    # then cancels the demand: its two deposits go back
+    page.click("#operator-demand-cancel summary")
+    assert "¥25.00 of deposits goes back to 2 buyers" in (
+        page.inner_text("#operator-demand-cancel-explained")
+    )
+    page.fill("#demand-cancel-reason", "Counterfeit goods are not allowed.")
+    page.click("#operator-demand-cancel-confirm")
+    page.wait_for_selector("#operator-demand-state[data-state=cancelled]")
+    assert "The demand is cancelled" in page.inner_text("#messages")
+    assert page.locator("#operator-demand-cancel").count() == 0
 
     # and the console's pages, from every app, mark none of the shopper's tabs
     # (the snap console's address starts like the camera tab's, /snap/) and
