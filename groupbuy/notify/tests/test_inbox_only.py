@@ -120,6 +120,7 @@ STAFF_KINDS = {
     "deals.shop.product_resumed",
     "demands.offer_declined",
     "demands.match",
+    "demands.offer_withdrawn_by_platform",
     "payments.payout_account.changed",
 }
 OPERATOR_KINDS = {
