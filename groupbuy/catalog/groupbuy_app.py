@@ -43,6 +43,7 @@ app = GroupbuyApp(
         "catalog.category.updated": _("Category changed"),
         "catalog.product.created": _("Product added"),
         "catalog.product.updated": _("Product changed"),
+        "catalog.product.corrected": _("Product corrected by the platform"),
         "catalog.product.selling_stopped": _("Product taken off sale"),
         "catalog.product.selling_resumed": _("Product back on sale"),
         "catalog.product.alias_added": _("Product's other name added"),

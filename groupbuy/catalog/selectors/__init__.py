@@ -33,6 +33,7 @@ from groupbuy.catalog.selectors.merchants import (
 )
 from groupbuy.catalog.selectors.operator_products import (
     SellingState,
+    merchants_listing_product,
     product_get_for_operator,
     products_for_operator,
     selling_state,
@@ -88,6 +89,7 @@ __all__ = [
     "merchant_product_get_for_editor",
     "merchant_products",
     "merchants_active",
+    "merchants_listing_product",
     "merchants_selling",
     "product_find_by_gtin",
     "product_get",

@@ -7,7 +7,7 @@ from django.db.models import QuerySet, TextChoices
 from django.utils.translation import gettext as _
 from django.utils.translation import pgettext_lazy
 
-from groupbuy.catalog.models import Product
+from groupbuy.catalog.models import Listing, Merchant, Product
 from groupbuy.catalog.permissions import require_operator
 from groupbuy.catalog.selectors.common import _not_found
 from groupbuy.catalog.selectors.products import products_matching
@@ -55,3 +55,14 @@ def product_get_for_operator(*, user, product_id: str) -> Product:
     if product is None:
         raise _not_found(_("product"))
     return product
+
+
+def merchants_listing_product(*, user, product: Product) -> QuerySet[Merchant]:
+    """Return the shops that sell ``product`` (an active listing of it), by
+    name: a correction of it changes what their listings and group buys show
+    (operators only)."""
+    require_operator(user)
+    listed = Listing.objects.filter(product=product, is_active=True)
+    return Merchant.objects.filter(pk__in=listed.values("merchant_id")).order_by(
+        "name", "pk"
+    )

@@ -11,6 +11,12 @@ from groupbuy.catalog.services.catalogue import (
     catalogue_import_upload,
 )
 from groupbuy.catalog.services.categories import category_create, category_update
+from groupbuy.catalog.services.corrections import (
+    FieldChange,
+    ProductCorrected,
+    product_correct,
+    product_correction_preview,
+)
 from groupbuy.catalog.services.images import (
     product_image_add,
     product_image_delete,
@@ -43,6 +49,8 @@ from groupbuy.catalog.services.products import (
 
 __all__ = [
     "UNSET",
+    "FieldChange",
+    "ProductCorrected",
     "branch_create",
     "branch_update",
     "catalogue_import_confirm",
@@ -60,6 +68,8 @@ __all__ = [
     "merchant_update",
     "product_alias_add",
     "product_alias_remove",
+    "product_correct",
+    "product_correction_preview",
     "product_create",
     "product_image_add",
     "product_image_delete",
