@@ -50,6 +50,8 @@ WORDS_IN = {
     "OperatorPersonSwitchOffIn.reason",
     "OperatorDemandReasonIn.reason",
     "OperatorCouponRevokeIn.reason",
+    "OperatorProductCorrectionIn.reason",
+    "OperatorProductCorrectionIn.source",
 }
 # Kinds that apps declare through a registry, open to the next app: a client
 # shows such a kind's label (``label``, ``title``) rather than switching on it.

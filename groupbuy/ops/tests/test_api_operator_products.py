@@ -3,7 +3,12 @@ selling one and sell it again. Operators only."""
 
 import pytest
 
-from groupbuy.catalog.tests.factories import make_merchant_member, make_product
+from groupbuy.catalog.tests.factories import (
+    make_category,
+    make_listing,
+    make_merchant_member,
+    make_product,
+)
 from groupbuy.core.models import AuditEntry
 from groupbuy.deals.tests.factories import make_deal
 from groupbuy.ops.tests.factories import make_operator, make_person
@@ -118,3 +123,84 @@ def test_only_operators_read_or_change_products(client, who):
     product.refresh_from_db()
     assert product.is_active is True
     assert not AuditEntry.objects.filter(object_id=product.public_id).exists()
+
+
+def _patch(client, user, path, body):
+    client.force_login(user)
+    return client.patch(
+        f"/api/operator/{path}",
+        body,
+        content_type="application/json",
+        headers={"Accept-Language": "en"},
+    )
+
+
+def test_a_correction_answers_the_product_what_changed_and_the_shops_selling_it(
+    client,
+):
+    # given a tea a shop sells, and a category
+    tea = make_product(name_en="Longjing", brand="West")
+    listing = make_listing(product=tea)
+    green = make_category()
+    operator = make_operator()
+    body = {
+        "reason": "The label says so",
+        "name_en": "Longjing tea",
+        "category_id": green.public_id,
+        "source": "The shop's label",
+    }
+    # when the operator corrects it, then sends the same again
+    first = _patch(client, operator, f"products/{tea.public_id}", body)
+    again = _patch(client, operator, f"products/{tea.public_id}", body)
+    # then the first changed three fields, the second nothing
+    assert first.status_code == 200, first.json()
+    answer = first.json()
+    assert answer["changed"] == ["name_en", "category", "source"]
+    assert answer["product"]["name_en"] == "Longjing tea"
+    assert answer["product"]["category"]["id"] == green.public_id
+    assert answer["shops"] == [
+        {
+            "merchant_id": listing.merchant.public_id,
+            "merchant_name": listing.merchant.display_name,
+            "is_active": True,
+        }
+    ]
+    assert again.json()["changed"] == []
+    assert AuditEntry.objects.filter(action="catalog.product.corrected").count() == 1
+
+
+def test_a_bad_or_taken_barcode_is_a_400_or_409_naming_the_field(client):
+    rice, tea = make_product(), make_product()
+    operator = make_operator()
+    path = f"products/{tea.public_id}"
+    # when the operator sends a wrong check digit, then the rice's barcode
+    wrong = _patch(client, operator, path, {"reason": "x", "gtin": "6901939691602"})
+    taken = _patch(client, operator, path, {"reason": "x", "gtin": rice.gtin})
+    # then
+    assert (wrong.status_code, wrong.json()["code"]) == (400, "invalid_gtin")
+    assert "check digit" in wrong.json()["fields"]["gtin"][0]
+    assert (taken.status_code, taken.json()["code"]) == (409, "gtin_taken")
+    assert rice.public_id in taken.json()["fields"]["gtin"][0]
+
+
+@pytest.mark.parametrize("who", ["anonymous", "shopper", "owner", "other owner"])
+def test_only_operators_correct_a_product(client, who):
+    # given a product its shop added (sold by it alone), and its owner
+    owner = make_merchant_member(user=make_person())
+    tea = make_product(added_by_merchant=owner.merchant, name_en="Tea")
+    body = {"reason": "x", "name_en": "Green tea"}
+    path = f"/api/operator/products/{tea.public_id}"
+    # when someone not an operator sends a correction
+    if who != "anonymous":
+        client.force_login(
+            {
+                "shopper": make_person(),
+                "owner": owner.user,
+                "other owner": make_merchant_member(user=make_person()).user,
+            }[who]
+        )
+    response = client.patch(path, body, content_type="application/json")
+    # then it is refused and nothing changes
+    assert response.status_code == (401 if who == "anonymous" else 403)
+    tea.refresh_from_db()
+    assert tea.name_en == "Tea"
