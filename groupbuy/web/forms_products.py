@@ -102,3 +102,37 @@ class ProductForm(forms.Form):
         initial["category"] = product.category.public_id if product.category else ""
         initial["aliases"] = "\n".join(alias.text for alias in product.aliases.all())
         return initial
+
+
+class OperatorProductForm(ProductForm):
+    """An operator's correction of a product: the shop's product form (its
+    names, barcode, specification, category, description) without the photo
+    and other names, with what only operators set (the data source) and why."""
+
+    source = forms.CharField(
+        label=_("Data source"),
+        max_length=255,
+        required=False,
+        help_text=_("Where the details came from, e.g. the label or the brand."),
+    )
+    reason = forms.CharField(
+        label=_("Why (for the audit log)"),
+        max_length=500,
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for name in ("aliases", "image", "is_reference", "is_primary"):
+            del self.fields[name]
+
+    def product_fields(self) -> dict:
+        """Return the ``product_correct`` keyword arguments but the reason."""
+        return {**super().product_fields(), "source": self.cleaned_data["source"]}
+
+    @classmethod
+    def initial_for(cls, product: Product) -> dict:
+        initial = {name: getattr(product, name) for name in PRODUCT_FIELDS}
+        initial["category"] = product.category.public_id if product.category else ""
+        initial["source"] = product.source
+        return initial

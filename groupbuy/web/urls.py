@@ -375,6 +375,11 @@ urlpatterns = [
         name="operator_product",
     ),
     path(
+        "operator/products/<str:product_id>/correct/",
+        operator_products.operator_product_correct,
+        name="operator_product_correct",
+    ),
+    path(
         "operator/products/<str:product_id>/stop-selling/",
         operator_products.operator_product_stop_selling,
         name="operator_product_stop_selling",

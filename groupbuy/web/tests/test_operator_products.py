@@ -4,8 +4,11 @@ and sell it again; and the dashboard's group buys open the operator's page."""
 import re
 
 import pytest
+from django.urls import reverse
 
 from groupbuy.catalog.tests.factories import (
+    make_category,
+    make_listing,
     make_merchant_member,
     make_product,
     make_product_photos,
@@ -161,11 +164,24 @@ def test_only_operators_open_or_act_on_the_pages(client, who):
         client.post(f"{base}stop-selling/").status_code,
         client.post(f"{base}sell-again/").status_code,
         client.get("/operator/products/prd_nothing/").status_code,
+        client.get(f"{base}correct/").status_code,
+        client.post(
+            f"{base}correct/",
+            {"step": "confirm", "name_zh": "改名", "reason": "x"},
+        ).status_code,
     ]
     # then every one is refused, an unknown product too, and nothing changes
     product.refresh_from_db()
-    assert answers == [403, 403, 403, 403, 403]
+    assert answers == [403] * 7
     assert product.is_active is True
+    assert product.name_zh != "改名"
+
+
+def test_a_visitor_is_sent_to_sign_in_from_the_correction_page(client):
+    product = make_product()
+    answer = client.get(f"/operator/products/{product.public_id}/correct/")
+    assert answer.status_code == 302
+    assert answer["Location"].startswith(reverse("web:login"))
 
 
 def test_the_dashboards_closing_soon_opens_the_operators_group_buy_page(client):
@@ -175,3 +191,81 @@ def test_the_dashboards_closing_soon_opens_the_operators_group_buy_page(client):
     closing = page.split('id="operator-closing-soon"', 1)[1].split("</section>", 1)[0]
     assert f'href="/operator/deals/{deal.public_id}/"' in closing
     assert f'href="/deals/{deal.public_id}/"' not in closing
+
+
+def _correction(product, **changes) -> dict:
+    fields = {
+        "gtin": product.gtin,
+        "name_zh": product.name_zh,
+        "name_en": product.name_en,
+        "brand": product.brand,
+        "spec": product.spec,
+        "category": "",
+        "description": product.description,
+        "source": product.source,
+        "reason": "The label says so",
+    }
+    return {**fields, **changes}
+
+
+def test_a_correction_is_checked_then_saved_naming_the_shops_that_sell_it(client):
+    # given a tea a shop sells, and a category
+    tea = make_product(name_en="Longjing", spec="250 g")
+    listing = make_listing(product=tea)
+    green = make_category(name_en="Green tea")
+    client.force_login(_operator())
+    base = f"/operator/products/{tea.public_id}/"
+    # when the operator opens the product and follows Correct details
+    product_page = client.get(base).text
+    form = client.get(f"{base}correct/").text
+    # then both name the shop that sells it, and the form holds the details
+    assert f'href="{base}correct/"' in product_page
+    for page in (product_page, form):
+        shops = page.split('id="operator-product-shops"', 1)[1].split("</section>")[0]
+        assert "1 shop sells it" in shops and listing.merchant.display_name in shops
+    assert 'value="Longjing"' in form
+    # when they send a new English name, unit and category
+    sent = _correction(
+        tea, name_en="Longjing tea", spec="500 g", category=green.public_id
+    )
+    check = client.post(f"{base}correct/", {**sent, "step": "check"}).text
+    # then the confirm step shows each change before and after, nothing saved
+    confirm = check.split('id="operator-product-correct-changes"', 1)[1]
+    row = confirm.split('id="operator-product-change-name_en"', 1)[1].split("</tr>")[0]
+    assert "<td" in row and "Longjing</td>" in row and "Longjing tea</td>" in row
+    assert 'id="operator-product-change-spec"' in confirm
+    assert "Green tea</td>" in confirm
+    assert 'id="operator-product-change-brand"' not in confirm
+    tea.refresh_from_db()
+    assert tea.name_en == "Longjing"
+    # when they go back to change it, then save it
+    back = client.post(f"{base}correct/", {**sent, "step": "edit"}).text
+    saved = client.post(f"{base}correct/", {**sent, "step": "confirm"}, follow=True)
+    # then the form came back as sent; the product is corrected, once
+    assert (
+        'value="Longjing tea"' in back and 'id="operator-product-correct-form"' in back
+    )
+    assert saved.redirect_chain[-1][0] == base
+    assert "is corrected. The owners of the shops that sell it are told." in saved.text
+    tea.refresh_from_db()
+    assert (tea.name_en, tea.spec, tea.category) == ("Longjing tea", "500 g", green)
+    entry = AuditEntry.objects.get(action="catalog.product.corrected")
+    assert entry.data["before"] == {
+        "name_en": "Longjing",
+        "spec": "250 g",
+        "category": "",
+    }
+
+
+def test_a_taken_barcode_or_no_change_is_said_on_the_form(client):
+    rice, tea = make_product(), make_product()
+    client.force_login(_operator())
+    path = f"/operator/products/{tea.public_id}/correct/"
+    # when the operator sends the rice's barcode, then the tea as it is
+    taken = client.post(path, {**_correction(tea, gtin=rice.gtin), "step": "check"})
+    same = client.post(path, {**_correction(tea), "step": "check"})
+    # then the form says why, on the barcode and on top, and nothing is saved
+    field = taken.text.split('id="field-gtin"', 1)[1].split("</div>", 1)[0]
+    assert 'id="id_gtin_error"' in field and rice.public_id in field
+    assert "Nothing differs from the product" in same.text
+    assert not AuditEntry.objects.exists()

@@ -1,25 +1,38 @@
 """The operator's pages of the catalogue: every product, on sale or stopped,
-and one product with its photos and open group buys, to Stop selling it or
-Sell it again (``catalog.services``; the operator API has the same)."""
+and one product with its photos and open group buys, to correct its details,
+Stop selling it or Sell it again (``catalog.services``; the operator API has
+the same)."""
 
 from __future__ import annotations
 
 from django import forms
+from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
+from groupbuy.catalog.errors import CatalogError
+from groupbuy.catalog.models import Category
 from groupbuy.catalog.selectors import (
     SellingState,
+    category_tree,
+    merchants_listing_product,
     product_get_for_operator,
     product_images,
     product_thumbnail_urls,
     products_for_operator,
 )
-from groupbuy.catalog.services import product_selling_resume, product_selling_stop
+from groupbuy.catalog.services import (
+    product_correct,
+    product_correction_preview,
+    product_selling_resume,
+    product_selling_stop,
+)
 from groupbuy.deals.selectors import deals_open_for_product
+from groupbuy.web.forms import add_domain_error
+from groupbuy.web.forms_products import OperatorProductForm
 from groupbuy.web.views.common import page_number, run_action
 from groupbuy.web.views.operator import operator_required
 
@@ -70,8 +83,83 @@ def operator_product(request: HttpRequest, product_id: str) -> HttpResponse:
         "open_deals": deals_open_for_product(
             product=product, page=page_number(request)
         ),
+        "shops": merchants_listing_product(user=request.user, product=product),
     }
     return render(request, "web/operator/product.html", context)
+
+
+@operator_required
+def operator_product_correct(request: HttpRequest, product_id: str) -> HttpResponse:
+    """Correct a product's details: the form, then a confirm step that shows
+    each change before and after (``step=check``), then the correction
+    (``step=confirm``); ``step=edit`` goes back to the form as it was sent."""
+    product = product_get_for_operator(user=request.user, product_id=product_id)
+    form = OperatorProductForm(
+        request.POST or None,
+        categories=category_tree(),
+        initial=OperatorProductForm.initial_for(product),
+    )
+    step = request.POST.get("step", "check")
+    changes = ()
+    if request.method == "POST" and form.is_valid() and step != "edit":
+        try:
+            if step == "confirm":
+                corrected = _correct(request, product, form)
+                messages.success(request, _corrected(corrected))
+                return redirect("web:operator_product", product_id)
+            changes = _preview(request, product, form)
+        except CatalogError as error:
+            if error.status in (403, 404):
+                raise
+            add_domain_error(form, error)
+    context = {
+        "product": product,
+        "form": form,
+        "changes": [_change_row(form, change) for change in changes],
+        "shops": merchants_listing_product(user=request.user, product=product),
+    }
+    return render(request, "web/operator/product_correct.html", context)
+
+
+def _preview(request, product, form) -> tuple:
+    changes = product_correction_preview(
+        actor=request.user, product=product, **form.product_fields()
+    )
+    if not changes:
+        form.add_error(
+            None,
+            _("Nothing differs from the product's details: change a field first."),
+        )
+    return changes
+
+
+def _correct(request, product, form):
+    return product_correct(
+        actor=request.user,
+        product=product,
+        reason=form.cleaned_data["reason"],
+        **form.product_fields(),
+    )
+
+
+def _corrected(corrected) -> str:
+    if not corrected.changes:
+        return _("Nothing differed: the product already says this.")
+    return _(
+        "“%(product)s” is corrected. The owners of the shops that sell it are told."
+    ) % {"product": corrected.product.name}
+
+
+def _change_row(form: OperatorProductForm, change) -> dict:
+    def shown(value):
+        return value.name if isinstance(value, Category) else value
+
+    return {
+        "field": change.field,
+        "label": form.fields[change.field].label,
+        "before": shown(change.before),
+        "after": shown(change.after),
+    }
 
 
 def _stopped(product) -> str:
