@@ -498,6 +498,8 @@ def test_the_demand_page_ranks_products_with_sparklines(settings):
     )
     assert html.count('<svg class="sparkline"') == 2
     assert f'href="/snap/operator/launch/{popular.public_id}/"' in html
+    # and each product's details can be corrected from its row
+    assert f'href="/operator/products/{popular.public_id}/correct/"' in html
 
 
 def test_the_dashboard_loads_the_demand_alerts():
@@ -550,6 +552,8 @@ def test_the_launch_form_is_prefilled_from_demand():
     assert (form.initial["list_price"], form.initial["tier1_price"]) == (5000, 4500)
     assert 'name="list_price" value="50.00"' in response.content.decode()
     assert 'id="launch-demand"' in response.content.decode()
+    correct = f'href="/operator/products/{product.public_id}/correct/"'
+    assert correct in response.content.decode()
 
 
 @pytest.mark.parametrize(
