@@ -4,9 +4,10 @@ The dashboard draws its per-day charts (each figure gets data-chart-drawn="1"
 from web/js/chart.js once Chart.js, served locally, has drawn it); a look-up by
 phone lists the shopper's orders with the phone masked, and the order's detail
 page shows the full number; Products finds the order's product, whose page
-stops selling it after saying what happens to its open group buy; a buyer
-demand's operator page, opened from the demand's own page, withdraws a shop's
-offer and cancels the demand, each asking for a reason first.
+stops selling it after saying what happens to its open group buy, and
+corrects its English name after showing it before and after; a buyer demand's
+operator page, opened from the demand's own page, withdraws a shop's offer and
+cancels the demand, each asking for a reason first.
 """
 
 from __future__ import annotations
@@ -143,6 +144,23 @@ def test_dashboard_charts_and_phone_lookup(small_page, groupbuy_server):
     assert "is no longer sold" in page.inner_text("#messages")
     assert page.inner_text("#operator-product-state").strip() == "Stopped"
     assert page.locator("#operator-product-resume summary").is_visible()
+
+    # when the operator corrects its English name from its page
+    page.click("#operator-product-correct-link")
+    page.wait_for_url(re.compile(rf"/operator/products/{product_id}/correct/$"))
+    assert "Operator Pages Mart" in page.inner_text("#operator-product-shops")
+    page.fill("#id_name_en", "Longjing green tea")
+    page.fill("#id_reason", "The tin says green tea")
+    page.click("#operator-product-correct-check")
+    # then the confirm step shows the name before and after, and once
+    # confirmed the product's page shows the corrected name
+    change = page.locator("#operator-product-change-name_en")
+    assert "Longjing tea" in change.inner_text()
+    assert "Longjing green tea" in change.inner_text()
+    page.click("#operator-product-correct-confirm-button")
+    page.wait_for_url(re.compile(rf"/operator/products/{product_id}/$"))
+    assert "is corrected" in page.inner_text("#messages")
+    assert "Longjing green tea" in page.inner_text("#operator-product-details")
 
     # when the operator opens a buyer demand's operator page from its own page
     demand_id, offer_id = seeded["demand"], seeded["offer"]
