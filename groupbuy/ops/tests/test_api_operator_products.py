@@ -170,17 +170,21 @@ def test_a_correction_answers_the_product_what_changed_and_the_shops_selling_it(
 
 
 def test_a_bad_or_taken_barcode_is_a_400_or_409_naming_the_field(client):
+    # given a rice and a tea, each with its barcode
     rice, tea = make_product(), make_product()
     operator = make_operator()
     path = f"products/{tea.public_id}"
-    # when the operator sends a wrong check digit, then the rice's barcode
+    # when the operator sends the tea a wrong check digit, then the rice's
+    # barcode, and corrects a product that does not exist
     wrong = _patch(client, operator, path, {"reason": "x", "gtin": "6901939691602"})
     taken = _patch(client, operator, path, {"reason": "x", "gtin": rice.gtin})
+    unknown = _patch(client, operator, "products/prd_nothing", {"reason": "x"})
     # then
     assert (wrong.status_code, wrong.json()["code"]) == (400, "invalid_gtin")
     assert "check digit" in wrong.json()["fields"]["gtin"][0]
     assert (taken.status_code, taken.json()["code"]) == (409, "gtin_taken")
     assert rice.public_id in taken.json()["fields"]["gtin"][0]
+    assert (unknown.status_code, unknown.json()["code"]) == (404, "not_found")
 
 
 @pytest.mark.parametrize("who", ["anonymous", "shopper", "owner", "other owner"])
