@@ -29,11 +29,13 @@ app = GroupbuyApp(
         "coupons": "groupbuy.coupons.api:router",
         "operator/coupon-keys": "groupbuy.coupons.api.operator:keys_router",
         "operator/coupons": "groupbuy.coupons.api.operator:coupons_router",
+        "operator/coupon-conflicts": "groupbuy.coupons.api.operator:conflicts_router",
     },
     urls={
         "coupons/": "groupbuy.coupons.urls",
         "operator/coupon-keys/": "groupbuy.coupons.operator_key_urls",
         "operator/coupons/": "groupbuy.coupons.operator_coupon_urls",
+        "operator/coupon-conflicts/": "groupbuy.coupons.operator_conflict_urls",
     },
     nav=[
         NavEntry(
@@ -73,6 +75,16 @@ app = GroupbuyApp(
             key="coupon-keys",
             icon="shield",
             order=80,
+        ),
+        # Every shop's offline conflicts (until 2026-12-07 only in the Django
+        # admin).
+        NavEntry(
+            role="operator",
+            label=_("Offline conflicts"),
+            url_name="coupon_conflicts:list",
+            key="coupon-conflicts",
+            icon="ticket",
+            order=81,
         ),
     ],
     page_parts={

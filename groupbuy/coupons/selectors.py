@@ -170,9 +170,53 @@ def redemption_get_for_staff(
 
 
 def merchant_conflicts(*, merchant: Merchant) -> QuerySet[RedemptionConflict]:
+    # The deal and the branch: the conflicts' page says what and where.
     return RedemptionConflict.objects.filter(merchant=merchant).select_related(
-        "coupon", "batch"
+        "coupon__order__deal", "batch", "branch"
     )
+
+
+def conflicts_for_operator(
+    *, user, merchant_id: str = ""
+) -> QuerySet[RedemptionConflict]:
+    """Return every shop's offline conflicts, newest first, for operators (403
+    for anyone else); with ``merchant_id``, that shop's (an unknown one is
+    refused ``invalid`` on ``merchant_id``)."""
+    require_operator(user)
+    conflicts = RedemptionConflict.objects.select_related(
+        "coupon__order__deal", "batch", "branch", "merchant"
+    )
+    if not merchant_id:
+        return conflicts
+    merchant = Merchant.objects.filter(public_id=merchant_id).first()
+    if merchant is None:
+        why = _("No such shop.")
+        raise CouponError("invalid", why, fields={"merchant_id": [why]})
+    return conflicts.filter(merchant=merchant)
+
+
+def merchants_with_conflicts(*, user) -> QuerySet[Merchant]:
+    """Return the shops with an offline conflict, by name: the operators' page
+    filters by one of them."""
+    require_operator(user)
+    having = RedemptionConflict.objects.values("merchant")
+    return Merchant.objects.filter(pk__in=having).order_by("name", "pk")
+
+
+def conflicts_with_counted_redemptions(conflicts) -> list[RedemptionConflict]:
+    """Give each of ``conflicts`` (a page of them) ``counted_redemption``: its
+    coupon's latest redemption that counts (the one that took its last units
+    as the station's times order them), None when none does; one query."""
+    conflicts = list(conflicts)
+    latest: dict[int, Redemption] = {}
+    redemptions = Redemption.objects.filter(
+        coupon_id__in={conflict.coupon_id for conflict in conflicts}
+    ).select_related("branch")
+    for redemption in redemptions.order_by("coupon_id", "redeemed_at", "id"):
+        latest[redemption.coupon_id] = redemption
+    for conflict in conflicts:
+        conflict.counted_redemption = latest.get(conflict.coupon_id)
+    return conflicts
 
 
 def merchant_batches(*, merchant: Merchant) -> QuerySet[RedemptionBatch]:

@@ -31,6 +31,11 @@ urlpatterns = [
         name="merchant_branch_offline",
     ),
     path(
+        "merchant/<str:merchant_id>/conflicts/",
+        views.merchant_conflicts,
+        name="merchant_conflicts",
+    ),
+    path(
         "merchant/<str:merchant_id>/statement/",
         views.merchant_statement,
         name="merchant_statement",

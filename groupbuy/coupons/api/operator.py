@@ -1,6 +1,7 @@
-"""The operators' coupon signing keys and coupon revocation over the API,
-mounted at /api/operator/coupon-keys and /api/operator/coupons (operators
-only; everyone else gets 403)."""
+"""The operators' coupon signing keys, coupon revocation and every shop's
+offline conflicts over the API, mounted at /api/operator/coupon-keys,
+/api/operator/coupons and /api/operator/coupon-conflicts (operators only;
+everyone else gets 403)."""
 
 from __future__ import annotations
 
@@ -10,13 +11,15 @@ from ninja import Field, Query, Router, Schema, Status
 
 from groupbuy.core.api_answers import json_answer
 from groupbuy.core.api_types import answer_choices
-from groupbuy.core.pagination import PageIn, PageOut, page_payload
+from groupbuy.core.pagination import PageIn, PageOut, page_payload, paginate
 from groupbuy.coupons import selectors, services
 from groupbuy.coupons.models import Coupon, PlatformKey
+from groupbuy.coupons.schemas import ConflictDetailOut, conflict_detail_out
 from groupbuy.coupons.services.revoking import REVOKE_REASON_MAX_CHARS
 
 keys_router = Router(tags=["operator"])
 coupons_router = Router(tags=["operator"])
+conflicts_router = Router(tags=["operator"])
 NOT_AN_OPERATOR = "Not an operator (`forbidden`)."
 
 
@@ -169,3 +172,55 @@ def coupon_revoke(request, coupon_id: str, payload: OperatorCouponRevokeIn):
         "status": coupon.shown_status,
         "revoked_at": coupon.revoked_at,
     }
+
+
+class OperatorConflictsIn(PageIn):
+    merchant_id: str = Field(
+        "",
+        max_length=40,
+        description="One shop's conflicts (its id, `mer_…`); \"\" every shop's.",
+    )
+
+
+class OperatorConflictOut(ConflictDetailOut):
+    merchant_id: str
+    merchant_name: str
+
+
+class OperatorConflictPageOut(PageOut):
+    items: list[OperatorConflictOut]
+
+
+@conflicts_router.get(
+    "",
+    response=OperatorConflictPageOut,
+    openapi_extra=json_answer(
+        "A page of offline conflicts, newest first.",
+        refusals={
+            400: "No shop has this `merchant_id` (`invalid`, on `merchant_id`).",
+            403: NOT_AN_OPERATOR,
+        },
+    ),
+)
+def conflict_list(request, params: Query[OperatorConflictsIn]):
+    """List the offline redemptions that did not count, every shop's or one
+    shop's, newest first: each as the shop's own list gives it, with its shop."""
+    result = paginate(
+        selectors.conflicts_for_operator(
+            user=request.auth, merchant_id=params.merchant_id
+        ),
+        page=params.page,
+        page_size=params.page_size,
+    )
+    items = selectors.conflicts_with_counted_redemptions(result.items)
+    return page_payload(
+        result,
+        [
+            {
+                **conflict_detail_out(conflict),
+                "merchant_id": conflict.merchant.public_id,
+                "merchant_name": conflict.merchant.display_name,
+            }
+            for conflict in items
+        ],
+    )

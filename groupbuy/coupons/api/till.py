@@ -18,7 +18,7 @@ from groupbuy.coupons.schemas import (
     RedeemIn,
     RedemptionOut,
     RedemptionPageOut,
-    conflict_out,
+    conflict_detail_out,
     merchant_refund_out,
     redemption_out,
 )
@@ -80,15 +80,18 @@ def redemptions(request, merchant_id: str, paging: Query[PageIn]):
 
 @router.get("/merchants/{merchant_id}/conflicts", response=ConflictPageOut)
 def conflicts(request, merchant_id: str, paging: Query[PageIn]):
-    """Offline redemptions that did not count, newest first (paged); a cashier
-    limited to one branch gets that branch's."""
+    """Offline redemptions that did not count, newest first (paged): the
+    coupon, where and when the station redeemed it, the money at stake and the
+    coupon's redemption that counted instead. A cashier limited to one branch
+    gets that branch's."""
     merchant = staff_merchant(request, merchant_id)
     result = paginate(
         selectors.conflicts_for_staff(user=request.auth, merchant=merchant),
         page=paging.page,
         page_size=paging.page_size,
     )
-    return page_payload(result, [conflict_out(c) for c in result.items])
+    items = selectors.conflicts_with_counted_redemptions(result.items)
+    return page_payload(result, [conflict_detail_out(c) for c in items])
 
 
 @router.post(

@@ -230,6 +230,12 @@ class RedemptionConflict(models.Model):
         return f"conflict {self.nonce}"
 
     @property
+    def amount_at_stake_fen(self) -> int:
+        """What its units are worth at the coupon's price: the money the claim
+        would have settled had it counted."""
+        return self.quantity * self.coupon.unit_price_fen
+
+    @property
     def reason_and_device(self) -> str:
         """Why it does not count, and on which station it was redeemed, said as
         a station (its name is the merchant's own, "station" unless named):

@@ -7,9 +7,11 @@ from groupbuy.coupons.schemas.batches import (
     BatchPageOut,
     BatchSummaryOut,
     BatchUploaderOut,
+    ConflictDetailOut,
     ConflictOut,
     ConflictPageOut,
     batch_summary_out,
+    conflict_detail_out,
     conflict_out,
 )
 from groupbuy.coupons.schemas.coupons import (
@@ -65,6 +67,7 @@ __all__ = [
     "BatchPageOut",
     "BatchSummaryOut",
     "BatchUploaderOut",
+    "ConflictDetailOut",
     "ConflictOut",
     "ConflictPageOut",
     "CouponBranchOut",
@@ -96,6 +99,7 @@ __all__ = [
     "TermsOut",
     "UnitRefundSyncOut",
     "batch_summary_out",
+    "conflict_detail_out",
     "conflict_out",
     "coupon_code_state",
     "coupon_detail_out",

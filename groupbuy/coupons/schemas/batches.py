@@ -10,7 +10,7 @@ from pydantic import Field
 
 from groupbuy.core.api_types import answer_choices
 from groupbuy.core.pagination import PageOut
-from groupbuy.coupons.models import RedemptionConflict
+from groupbuy.coupons.models import Redemption, RedemptionConflict
 from groupbuy.coupons.schemas.redemptions import RedemptionOut
 
 
@@ -67,17 +67,40 @@ class ConflictOut(Schema):
     serial: str
     coupon_id: str
     quantity: int
+    amount_at_stake_fen: int = Field(
+        description="What the claim's units are worth at the coupon's price: "
+        "the money it would have settled to the shop had it counted (it settled "
+        "nothing)."
+    )
     reason: str = answer_choices(RedemptionConflict.Reason)
     device: str
     branch_name: str
+    cashier_name: str = Field(description="The cashier the station named.")
     redeemed_at: datetime
     batch_id: str
     # Set when the redemption had counted and an earlier one superseded it.
     superseded_at: datetime | None = None
 
 
+class CountedRedemptionOut(Schema):
+    redemption_id: str
+    quantity: int
+    channel: str = answer_choices(Redemption.Channel)
+    branch_name: str = Field(description='Its branch\'s name; "" for none.')
+    redeemed_at: datetime
+
+
+class ConflictDetailOut(ConflictOut):
+    counted_redemption: CountedRedemptionOut | None = Field(
+        description="The coupon's latest redemption that counts (online, or "
+        "offline and earliest by the stations' times): the one that took its "
+        "last units; null when none counts (a coupon expired, cancelled or "
+        "refunded before any was)."
+    )
+
+
 class ConflictPageOut(PageOut):
-    items: list[ConflictOut]
+    items: list[ConflictDetailOut]
 
 
 def conflict_out(conflict) -> dict:
@@ -85,12 +108,32 @@ def conflict_out(conflict) -> dict:
         "serial": conflict.coupon.serial,
         "coupon_id": conflict.coupon.public_id,
         "quantity": conflict.quantity,
+        "amount_at_stake_fen": conflict.amount_at_stake_fen,
         "reason": conflict.reason,
         "device": conflict.device,
         "branch_name": conflict.branch_name,
+        "cashier_name": conflict.cashier_name,
         "redeemed_at": conflict.redeemed_at,
         "batch_id": conflict.batch.public_id,
         "superseded_at": conflict.superseded_at,
+    }
+
+
+def conflict_detail_out(conflict) -> dict:
+    """``conflict_out`` with its coupon's counted redemption (the conflict has
+    been through ``selectors.conflicts_with_counted_redemptions``)."""
+    counted = conflict.counted_redemption
+    return {
+        **conflict_out(conflict),
+        "counted_redemption": {
+            "redemption_id": counted.public_id,
+            "quantity": counted.quantity,
+            "channel": counted.channel,
+            "branch_name": counted.branch.name if counted.branch else "",
+            "redeemed_at": counted.redeemed_at,
+        }
+        if counted
+        else None,
     }
 
 

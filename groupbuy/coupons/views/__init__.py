@@ -2,6 +2,7 @@
 and the shop's coupon back office (merchant). A package since 2026-12-06, when
 views.py had grown past 600 lines; urls.py's views.<name> is unchanged."""
 
+from groupbuy.coupons.views.conflicts import merchant_conflicts
 from groupbuy.coupons.views.merchant import (
     merchant_coupon_refund,
     merchant_deal_terms,
@@ -31,6 +32,7 @@ __all__ = [
     "coupon_refund",
     "merchant_batch_upload",
     "merchant_branch_offline",
+    "merchant_conflicts",
     "merchant_console",
     "merchant_coupon_refund",
     "merchant_deal_terms",
