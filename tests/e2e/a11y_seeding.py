@@ -421,6 +421,36 @@ def _catalogue_import_id(*, owner, merchant) -> dict:
     return {"catalogue_import_id": upload.public_id}
 
 
+def _offline_conflict(*, merchant, coupon_id: str) -> dict:
+    """A station's claim on the settled coupon that did not count (the shop's
+    and the operators' conflicts pages show their table): recorded as an
+    uploaded batch records one, without a station to sign the batch."""
+    from groupbuy.coupons.models import (
+        Coupon,
+        MerchantKey,
+        RedemptionBatch,
+        RedemptionConflict,
+    )
+
+    key = MerchantKey.objects.filter(merchant=merchant).order_by("pk").first()
+    batch = RedemptionBatch.objects.create(
+        merchant=merchant, merchant_key=key, digest="a11y-conflict", device="前台"
+    )
+    RedemptionConflict.objects.create(
+        coupon=Coupon.objects.get(public_id=coupon_id),
+        merchant=merchant,
+        batch=batch,
+        nonce="a11y-conflict",
+        quantity=1,
+        branch_name="Main",
+        cashier_name="前台",
+        device="前台",
+        reason=RedemptionConflict.Reason.EXPIRED,
+        redeemed_at=now(),
+    )
+    return {}
+
+
 def now():
     from django.utils import timezone
 
@@ -453,6 +483,7 @@ def seed_accessibility() -> dict:
     ids |= _erasure_request_id()
     ids |= _catalogue_import_id(owner=owner, merchant=merchant)
     ids |= _failed_delivery(shopper=shopper)
+    ids |= _offline_conflict(merchant=merchant, coupon_id=ids["coupon_id"])
     return {"ids": ids, "paths": page_paths(ids), "unfilled": unfilled_routes(ids)}
 
 
