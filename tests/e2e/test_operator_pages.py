@@ -194,6 +194,8 @@ def test_dashboard_charts_and_phone_lookup(small_page, groupbuy_server):
         "/snap/operator/queue/",
         "/payments/operator/payouts/",
         "/operator/erasures/",
+        # every shop's offline conflicts, from the coupons app
+        "/operator/coupon-conflicts/",
     ):
         page.goto(path)
         page.wait_for_selector("#operator-menu [aria-current=page]")
