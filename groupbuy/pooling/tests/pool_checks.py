@@ -4,6 +4,8 @@ pooling's answers checks these after every step)."""
 
 from __future__ import annotations
 
+from django.db.models import Prefetch
+
 from groupbuy.pooling import savings
 from groupbuy.pooling.models import Pool, PoolMember, PoolRequest
 
@@ -74,6 +76,14 @@ def snapshot() -> tuple:
     )
 
 
+def pools_to_check():
+    """Every pool, with what :func:`assert_pool_adds_up` reads of it."""
+    return Pool.objects.select_related("promotion").prefetch_related(
+        Prefetch("members", queryset=PoolMember.objects.select_related("request")),
+        "promotion__products",
+    )
+
+
 def _lines(request: PoolRequest) -> list[savings.Line]:
     return [
         savings.Line(item["product_id"], item["unit_price_fen"], item["quantity"])
@@ -86,8 +96,12 @@ def assert_pool_adds_up(pool: Pool) -> None:
     which is what the till gives the pool's basket: the tier it names (满减), or
     the members' items priced as one basket (n for m, second item), where each
     member saves at least what they would alone. Of a confirmed pool a member
-    left, only those still in count (their shares were worked out again)."""
-    members = list(pool.members.select_related("request"))
+    left, only those still in count (their shares were worked out again).
+
+    Give it pools fetched with :func:`pools_to_check` (their members, requests
+    and promotion products come with them, in four queries for all the pools);
+    another pool fetches them itself."""
+    members = list(pool.members.all())
     if pool.state == PoolState.CONFIRMED:
         # the saving is shared among those still in: one who left has no share
         members = [member for member in members if member.answer != Answer.LEFT]

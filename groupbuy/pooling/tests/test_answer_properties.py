@@ -60,7 +60,7 @@ from datetime import timedelta
 
 import pytest
 from django.db import connection, transaction
-from django.db.models import Count, Q
+from django.db.models import Q
 from django.test import TestCase
 from django.utils import timezone
 from hypothesis import HealthCheck, event, settings
@@ -97,6 +97,7 @@ from groupbuy.pooling.tests.pool_checks import (
     PoolState,
     RequestState,
     assert_pool_adds_up,
+    pools_to_check,
     snapshot,
 )
 
@@ -482,18 +483,19 @@ class PoolAnswerMachine(RuleBasedStateMachine):
 
     @invariant()
     def a_request_is_in_at_most_one_live_pool(self):
-        # a seat left is not a place in the pool any more
-        in_live_pool = Q(memberships__pool__state__in=LIVE) & ~Q(
-            memberships__answer=Answer.LEFT
-        )
-        live = Count("memberships", filter=in_live_pool)
-        for request in PoolRequest.objects.annotate(live=live):
-            assert request.live <= 1, request
-            pools = set(
-                PoolMember.objects.filter(request=request, pool__state__in=LIVE)
-                .exclude(answer=Answer.LEFT)
-                .values_list("pool__state", flat=True)
-            )
+        # a seat left is not a place in the pool any more; every live seat in
+        # one query, not a query per request (these checks run after each step)
+        live_seats: dict[int, list[str]] = {}
+        for request_id, state in (
+            PoolMember.objects.filter(pool__state__in=LIVE)
+            .exclude(answer=Answer.LEFT)
+            .values_list("request_id", "pool__state")
+        ):
+            live_seats.setdefault(request_id, []).append(state)
+        for request in PoolRequest.objects.all():
+            seats = live_seats.get(request.pk, [])
+            assert len(seats) <= 1, request
+            pools = set(seats)
             expected = {
                 RequestState.SUGGESTED: {PoolState.PROPOSED},
                 RequestState.POOLED: {PoolState.CONFIRMED},
@@ -508,7 +510,8 @@ class PoolAnswerMachine(RuleBasedStateMachine):
 
     @invariant()
     def a_confirmed_pool_was_accepted_in_time(self):
-        for pool in Pool.objects.filter(state=PoolState.CONFIRMED):
+        confirmed = Pool.objects.filter(state=PoolState.CONFIRMED)
+        for pool in confirmed.prefetch_related("members"):
             members = pool.members.all()
             # everyone accepted; some may have left since
             assert {m.answer for m in members} - {Answer.LEFT} == {Answer.ACCEPTED}
@@ -544,7 +547,7 @@ class PoolAnswerMachine(RuleBasedStateMachine):
 
     @invariant()
     def every_pool_adds_up(self):
-        for pool in Pool.objects.select_related("promotion"):
+        for pool in pools_to_check():
             assert_pool_adds_up(pool)
 
     @invariant()
@@ -572,17 +575,20 @@ class PoolAnswerMachine(RuleBasedStateMachine):
 
     @invariant()
     def who_declined_or_timed_out_is_in_no_later_pool(self):
-        for seat in PoolMember.objects.filter(
-            answer__in=[Answer.DECLINED, Answer.TIMED_OUT]
-        ).select_related("request"):
+        seats = list(PoolMember.objects.select_related("request"))
+        for seat in seats:
+            if seat.answer not in (Answer.DECLINED, Answer.TIMED_OUT):
+                continue
             assert seat.request.state in (
                 RequestState.WITHDRAWN,
                 RequestState.EXPIRED,
             ), seat.request
-            later = PoolMember.objects.filter(
-                request_id=seat.request_id, pool_id__gt=seat.pool_id
-            )
-            assert not later.exists(), seat
+            later = [
+                other
+                for other in seats
+                if other.request_id == seat.request_id and other.pool_id > seat.pool_id
+            ]
+            assert not later, seat
 
     @invariant()
     def states_move_only_forward(self):
