@@ -34,7 +34,7 @@ from datetime import timedelta
 
 import pytest
 from django.db import connection, transaction
-from django.db.models import Sum
+from django.db.models import Count, Sum
 from django.test import TestCase
 from django.utils import timezone
 from hypothesis import HealthCheck, event, settings
@@ -362,44 +362,57 @@ class MoneyMachine(RuleBasedStateMachine):
 
     @invariant()
     def shoppers_money_is_conserved(self):
+        # the shoppers' captured payments and held accounts in two queries, not
+        # four per shopper (the invariants run after each step)
+        captured: dict[int, list[PaymentIntent]] = {}
+        for intent in PaymentIntent.objects.filter(
+            payer__in=self.shoppers, status=PaymentIntent.Status.SUCCEEDED
+        ):
+            captured.setdefault(intent.payer_id, []).append(intent)
+        accounts: dict[int, LedgerAccount] = {}
+        for account in LedgerAccount.objects.filter(
+            kind="shopper_held", user__in=self.shoppers
+        ).order_by("pk"):
+            accounts.setdefault(account.user_id, account)  # as .first() would
         for shopper in self.shoppers:
-            captured = PaymentIntent.objects.filter(
-                payer=shopper, status=PaymentIntent.Status.SUCCEEDED
-            )
-            sums = captured.aggregate(
-                paid_in=Sum("amount_fen"),
-                refunded=Sum("refunded_fen"),
-                spent=Sum("released_fen"),
-            )
-            paid_in, refunded, spent = (sums[k] or 0 for k in sums)
-            account = LedgerAccount.objects.filter(
-                kind="shopper_held", user=shopper
-            ).first()
-            held = ledger.account_balance_fen(account)
+            intents = captured.get(shopper.pk, [])
+            paid_in = sum(intent.amount_fen for intent in intents)
+            refunded = sum(intent.refunded_fen for intent in intents)
+            spent = sum(intent.released_fen for intent in intents)
+            held = ledger.account_balance_fen(accounts.get(shopper.pk))
             assert paid_in == held + spent + refunded, (paid_in, held, spent, refunded)
-            remaining = sum(intent.remaining_held_fen for intent in captured)
+            remaining = sum(intent.remaining_held_fen for intent in intents)
             assert held == remaining
 
     @invariant()
     def stock_matches_live_orders(self):
+        # every deal's live units and buyers in one query, not two per deal
+        live = {
+            deal_id: (units, buyers)
+            for deal_id, units, buyers in DealOrder.objects.filter(
+                status__in=DealOrder.ACTIVE_STATUSES
+            )
+            .order_by()
+            .values("deal_id")
+            .annotate(units=Sum("quantity"), buyers=Count("pk"))
+            .values_list("deal_id", "units", "buyers")
+        }
         for deal in Deal.objects.all():
-            live = DealOrder.objects.filter(
-                deal=deal, status__in=DealOrder.ACTIVE_STATUSES
-            ).aggregate(units=Sum("quantity"))["units"]
-            assert deal.sold == (live or 0) <= deal.stock, deal
-            buyers = DealOrder.objects.filter(
-                deal=deal, status__in=DealOrder.ACTIVE_STATUSES
-            ).count()
+            units, buyers = live.get(deal.pk, (None, 0))
+            assert deal.sold == (units or 0) <= deal.stock, deal
             assert deal.buyers == buyers, deal
 
     @invariant()
     def orders_pay_exactly_their_price(self):
+        # every order's captured payments in one query, not a query per order
+        # (the invariants run after each step)
+        captured: dict[str, list[PaymentIntent]] = {}
+        for intent in PaymentIntent.objects.filter(
+            purpose="deals.order", status=PaymentIntent.Status.SUCCEEDED
+        ).only("reference", "amount_fen", "released_fen", "refunded_fen"):
+            captured.setdefault(intent.reference, []).append(intent)
         for order in DealOrder.objects.select_related("deal"):
-            intents = PaymentIntent.objects.filter(
-                purpose="deals.order",
-                reference=order.public_id,
-                status=PaymentIntent.Status.SUCCEEDED,
-            )
+            intents = captured.get(order.public_id, [])
             paid_in = sum(i.amount_fen for i in intents)
             released = sum(i.released_fen for i in intents)
             refunded = sum(i.refunded_fen for i in intents)
