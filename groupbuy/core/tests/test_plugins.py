@@ -190,6 +190,7 @@ def test_cli_commands_come_only_from_apps_that_declare_them():
 
 # `groupbuy <argv>` in a process where setting Django up is an error.
 WITHOUT_DJANGO = """
+import atexit
 import sys
 
 import django
@@ -200,6 +201,14 @@ def refuse(*args, **kwargs):
 
 
 django.setup = refuse
+# what a standalone command should not pay for: ~0.6 s of CPU to import
+atexit.register(
+    lambda: print(
+        "heavy:",
+        sorted({"huey", "ninja", "django.contrib.admin"} & set(sys.modules)),
+        file=sys.stderr,
+    )
+)
 from groupbuy import cli
 
 sys.exit(cli.main(sys.argv[1:]))
@@ -229,10 +238,30 @@ def test_the_station_starts_without_setting_django_up_and_backup_sets_it_up(
     # then: it ran (and answered that it has not been set up yet)
     assert station.returncode == 2, station.stderr
     assert "groupbuy station init" in station.stdout
+    # and found its command without importing apps that declare none
+    assert "heavy: []" in station.stderr
     # when: a command that needs the database
     backup = groupbuy("backup", "--output", str(tmp_path / "backup.tar.gz"))
     # then: it set Django up first
     assert "django.setup() was called" in backup.stderr
+
+
+def test_commands_are_looked_for_in_every_app_that_can_declare_one():
+    from django.apps import apps
+
+    from groupbuy.core.plugins.registry import app_declaration
+
+    # every installed app that declares something is looked in (the station
+    # looks before Django is set up, skipping app packages without a
+    # groupbuy_app module, unimported)
+    for config in apps.get_app_configs():
+        if app_declaration(config) is not None:
+            assert wiring._may_declare_commands(config.name), config.name
+    assert wiring._may_declare_commands(PLUGIN_APP)  # outside groupbuy too
+    assert not wiring._may_declare_commands("huey.contrib.djhuey")
+    assert not wiring._may_declare_commands("django.contrib.admin")
+    # an AppConfig's dotted path is created, as Django would
+    assert wiring._may_declare_commands("groupbuy.coupons.apps.CouponsConfig")
 
 
 def test_two_apps_may_not_declare_the_same_command(monkeypatch):
