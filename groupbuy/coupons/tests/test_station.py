@@ -30,6 +30,14 @@ from tests.support.servers import free_port
 REPO = Path(__file__).resolve().parents[3]
 # one_database: what is tested is the station process and its files; the
 # platform side of sync and upload runs on PostgreSQL in test_api and test_batches.
+# (a registration once took the loaded CI machine's server 13 s: the station
+# would have counted itself offline at its default 10)
+STATION_ENVIRONMENT = {
+    **os.environ,
+    "PYTHONPATH": str(REPO),
+    "GROUPBUY_STATION_TIMEOUT_SECONDS": "50",
+}
+
 pytestmark = [
     pytest.mark.django_db(transaction=True),
     pytest.mark.slow,
@@ -53,7 +61,7 @@ def station(directory: Path, *argv: str, stdin: str = "") -> tuple[int, str]:
         text=True,
         timeout=60,
         cwd=REPO,
-        env={**os.environ, "PYTHONPATH": str(REPO)},
+        env=STATION_ENVIRONMENT,
     )
     return result.returncode, result.stdout + result.stderr
 
@@ -250,7 +258,7 @@ def test_the_till_page_redeems_with_the_network_unplugged(client, tmp_path):
             str(port),
         ],
         cwd=REPO,
-        env={**os.environ, "PYTHONPATH": str(REPO)},
+        env=STATION_ENVIRONMENT,
         stdout=subprocess.PIPE,
         stderr=subprocess.STDOUT,
     )

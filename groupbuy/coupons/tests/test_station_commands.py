@@ -97,3 +97,18 @@ def test_status_of_a_station_at_an_open_branch(branch_ledger, capsys):
     # when its status is asked, then its branch is not closed
     status = _status(branch_ledger, capsys)
     assert (status["branch_closed"], status["message"]) == (False, None)
+
+
+@pytest.mark.parametrize(
+    ("setting", "seconds"), [(None, 10), ("45", 45), ("0", 10), ("soon", 10)]
+)
+def test_a_slow_link_may_give_the_platform_longer_to_answer(
+    monkeypatch, setting, seconds
+):
+    # given a till whose environment may set how long the platform may take
+    if setting is None:
+        monkeypatch.delenv("GROUPBUY_STATION_TIMEOUT_SECONDS", raising=False)
+    else:
+        monkeypatch.setenv("GROUPBUY_STATION_TIMEOUT_SECONDS", setting)
+    # then a number above 0 is its timeout, anything else the default 10 s
+    assert cli.timeout_seconds() == seconds
