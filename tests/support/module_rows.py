@@ -11,9 +11,13 @@ the module's tests (each still runs in its own savepoint, as pytest-django's
         with rows_for_the_module(django_db_blocker, World) as world:
             yield world
 
-Only for modules with no transactional test (``transactional_db``,
-``live_server``, ``django_db(transaction=True)``): those empty the tables,
-the shared rows with them. Outside the builder the database stays closed to
+``committed_rows`` does the same for rows a transactional test would build
+(committed, their ``on_commit`` work done), and empties the tables after.
+
+``rows_for_the_module`` is only for modules with no transactional test
+(``transactional_db``, ``live_server``, ``django_db(transaction=True)``):
+those empty the tables, the shared rows with them, and pytest-django runs
+them after all others. Outside the builder the database stays closed to
 tests without a ``django_db`` mark, as everywhere else.
 """
 
@@ -50,3 +54,21 @@ def rows_for_the_module(
         with django_db_blocker.unblock():
             transaction.set_rollback(True)
             module.__exit__(None, None, None)
+
+
+@contextlib.contextmanager
+def committed_rows(django_db_blocker, build: Callable[[], Built]) -> Iterator[Built]:
+    """What ``build`` makes as a transactional test would (each write
+    committed, its ``on_commit`` work done), for the tests of a class or
+    module that only read it, each in its own savepoint; every table but the
+    content types emptied at the end, as after a transactional test, and if
+    ``build`` fails half-way."""
+    from django.test import TransactionTestCase
+    from django.utils import translation
+
+    try:
+        with django_db_blocker.unblock(), translation.override("en"):
+            yield build()
+    finally:
+        with django_db_blocker.unblock():
+            TransactionTestCase(methodName="__init__")._fixture_teardown()

@@ -17,8 +17,11 @@ from groupbuy.catalog.models import (
 from groupbuy.core.models import AuditEntry
 from groupbuy.deals.models import Deal
 from groupbuy.demo_data import ATTRIBUTION, FIXTURE, demo_deal_price_fen, load_demo
+from tests.support.module_rows import rows_for_the_module
 
-pytestmark = pytest.mark.django_db
+# one_database: the demo runs on SQLite (`make demo`), and the services it
+# calls run on PostgreSQL in their own tests (as test_demo_alive.py).
+pytestmark = [pytest.mark.django_db, pytest.mark.one_database]
 
 DEMO_MODELS = (
     User,
@@ -61,33 +64,6 @@ def test_load_demo_twice_gives_the_same_rows():
     assert counts["User"] == 5
 
 
-def test_logins_work_and_have_their_roles(client):
-    # when
-    logins = load_demo()
-    # then
-    assert [role for role, _phone, _password in logins] == [
-        "shopper",
-        "shopper",
-        "owner",
-        "cashier",
-        "operator",
-    ]
-    for _role, phone, password in logins:
-        assert client.login(phone=phone, password=password), phone
-        client.logout()
-    merchant = Merchant.objects.get()
-    roles = dict(
-        MerchantMembership.objects.filter(merchant=merchant).values_list(
-            "user__phone", "role"
-        )
-    )
-    assert roles == {"+8613800000003": "owner", "+8613800000004": "cashier"}
-    operator = User.objects.get(phone="+8613800000005")
-    assert operator.is_staff and operator.is_superuser
-    shopper = User.objects.get(phone="+8613800000001")
-    assert not shopper.is_staff and not shopper.memberships.exists()
-
-
 def test_a_changed_demo_password_is_restored():
     load_demo()
     user = User.objects.get(phone="+8613800000001")
@@ -96,60 +72,6 @@ def test_a_changed_demo_password_is_restored():
     load_demo()
     user.refresh_from_db()
     assert user.check_password("demo-shopper-1")
-
-
-def test_every_demo_product_has_a_valid_gtin_attribution_category_and_price():
-    load_demo()
-    merchant = Merchant.objects.get()
-    for product in Product.objects.all():
-        assert is_valid_gtin(product.gtin), product.gtin
-        assert product.source == ATTRIBUTION
-        assert product.category is not None
-        assert product.listings.get(merchant=merchant).price_fen > 0
-    assert "Open Food Facts contributors" in ATTRIBUTION
-    assert "https://opendatacommons.org/licenses/odbl/1-0/" in ATTRIBUTION
-
-
-def test_branches_are_in_shanghai():
-    load_demo()
-    for branch in Branch.objects.all():
-        assert branch.address.startswith("上海市")
-        assert 30.9 < float(branch.latitude) < 31.5
-        assert 121.1 < float(branch.longitude) < 121.9
-
-
-def test_category_tree_has_food_and_drinks_at_the_root():
-    load_demo()
-    root = Category.objects.get(slug="food-drink")
-    assert root.parent is None
-    assert set(root.children.values_list("slug", flat=True)) >= {
-        "snacks",
-        "beverages",
-        "condiments",
-        "dairy",
-    }
-
-
-def test_twelve_open_deals_with_falling_tiers_and_spread_deadlines():
-    # when
-    load_demo()
-    # then
-    now = timezone.now()
-    deals = list(Deal.objects.filter(state=Deal.State.OPEN).order_by("deadline_at"))
-    assert len(deals) == 12
-    assert len({deal.title for deal in deals}) == 12
-    for deal in deals:
-        prices = [tier.price_fen for tier in deal.tiers.order_by("min_participants")]
-        assert 2 <= len(prices) <= 3
-        assert prices == sorted(prices, reverse=True)
-        assert len(set(prices)) == len(prices)
-        assert prices[0] <= deal.list_price_fen
-        assert deal.list_price_fen == deal.product.listings.get().price_fen
-        assert deal.stock >= deal.tiers.order_by("min_participants")[0].min_participants
-        assert deal.deadline_at > now
-    assert deals[0].deadline_at < now + timedelta(hours=1)
-    assert deals[-1].deadline_at > now + timedelta(hours=12)
-    assert len([deal for deal in deals if deal.starts_at > now]) == 1
 
 
 def test_rerun_keeps_live_deals_and_replaces_expired_ones():
@@ -219,3 +141,92 @@ def test_a_demo_shop_an_operator_switched_off_stays_off_when_loaded_again():
         f"The demo shop {MERCHANT_NAME} is switched off by an operator: "
         "its new demo group buys are skipped."
     ]
+
+
+@pytest.fixture(scope="class")
+def the_demo(django_db_setup, django_db_blocker):
+    """The demo loaded once for the tests that only read it, as each of them
+    loaded it (in the test's transaction, rolled back after them)."""
+    with rows_for_the_module(django_db_blocker, load_demo) as logins:
+        yield logins
+
+
+@pytest.mark.usefixtures("the_demo")
+class TestTheLoadedDemo:
+    """What the demo holds once loaded, read by each test."""
+
+    def test_logins_work_and_have_their_roles(self, client, the_demo):
+        # given the demo loaded
+        logins = the_demo
+        # then
+        assert [role for role, _phone, _password in logins] == [
+            "shopper",
+            "shopper",
+            "owner",
+            "cashier",
+            "operator",
+        ]
+        for _role, phone, password in logins:
+            assert client.login(phone=phone, password=password), phone
+            client.logout()
+        merchant = Merchant.objects.get()
+        roles = dict(
+            MerchantMembership.objects.filter(merchant=merchant).values_list(
+                "user__phone", "role"
+            )
+        )
+        assert roles == {"+8613800000003": "owner", "+8613800000004": "cashier"}
+        operator = User.objects.get(phone="+8613800000005")
+        assert operator.is_staff and operator.is_superuser
+        shopper = User.objects.get(phone="+8613800000001")
+        assert not shopper.is_staff and not shopper.memberships.exists()
+
+    def test_every_demo_product_has_a_valid_gtin_attribution_category_and_price(self):
+        merchant = Merchant.objects.get()
+        for product in Product.objects.all():
+            assert is_valid_gtin(product.gtin), product.gtin
+            assert product.source == ATTRIBUTION
+            assert product.category is not None
+            assert product.listings.get(merchant=merchant).price_fen > 0
+        assert "Open Food Facts contributors" in ATTRIBUTION
+        assert "https://opendatacommons.org/licenses/odbl/1-0/" in ATTRIBUTION
+
+    def test_branches_are_in_shanghai(self):
+        for branch in Branch.objects.all():
+            assert branch.address.startswith("上海市")
+            assert 30.9 < float(branch.latitude) < 31.5
+            assert 121.1 < float(branch.longitude) < 121.9
+
+    def test_category_tree_has_food_and_drinks_at_the_root(self):
+        root = Category.objects.get(slug="food-drink")
+        assert root.parent is None
+        assert set(root.children.values_list("slug", flat=True)) >= {
+            "snacks",
+            "beverages",
+            "condiments",
+            "dairy",
+        }
+
+    def test_twelve_open_deals_with_falling_tiers_and_spread_deadlines(self):
+        # given the demo loaded: then
+        now = timezone.now()
+        deals = list(Deal.objects.filter(state=Deal.State.OPEN).order_by("deadline_at"))
+        assert len(deals) == 12
+        assert len({deal.title for deal in deals}) == 12
+        for deal in deals:
+            prices = [
+                tier.price_fen for tier in deal.tiers.order_by("min_participants")
+            ]
+            assert 2 <= len(prices) <= 3
+            assert prices == sorted(prices, reverse=True)
+            assert len(set(prices)) == len(prices)
+            assert prices[0] <= deal.list_price_fen
+            assert deal.list_price_fen == deal.product.listings.get().price_fen
+            assert (
+                deal.stock
+                >= deal.tiers.order_by("min_participants")[0].min_participants
+            )
+            assert deal.deadline_at > now
+        assert deals[0].deadline_at < now + timedelta(hours=1)
+        assert deals[-1].deadline_at > now + timedelta(hours=12)
+        assert len([deal for deal in deals if deal.starts_at > now]) == 1
