@@ -25,7 +25,6 @@ from groupbuy.ops import api, personal_data
 from groupbuy.ops.models import ErasureRequest
 from groupbuy.ops.services import erasures_perform_due
 from groupbuy.snap.models import Snap
-from tests.support.module_rows import rows_for_the_module
 
 pytestmark = pytest.mark.django_db
 
@@ -44,10 +43,6 @@ def bearer(user) -> dict:
 def shopper():
     """A shopper with an order paid then cancelled (a paid one would hold the
     erasure back), notifications and a snapped photo."""
-    return _shopper()
-
-
-def _shopper():
     user = User.objects.create_user(PHONE, "long-enough-pw", display_name="Lan Lan")
     user.email = "lan@example.com"
     user.save()
@@ -393,120 +388,74 @@ def everywhere(shopper, private_dir, django_capture_on_commit_callbacks):
         return seed_everywhere(shopper, name="Lan Lan")
 
 
-def _shopper_everywhere():
-    """``shopper`` and ``everywhere`` (their private files in the directory
-    the caller set)."""
-    from django.test import TestCase
+def test_export_holds_what_the_five_apps_keep(client, shopper, everywhere):
+    # when
+    response = client.get("/api/me/data/export", headers=bearer(shopper))
 
-    from groupbuy.ops.tests.seeds import seed_everywhere
+    # then
+    archive = zipfile.ZipFile(io.BytesIO(b"".join(response)))
+    sharing = json.loads(archive.read("sharing.json"))
+    [share] = sharing["shares_sent"]
+    assert share["id"] == everywhere.ids["share"]
+    assert share["comment"] == "Lan Lan here, call me on 13977776666"
+    assert archive.read(f"files/sharing/{share['voice_note']}").startswith(b"OggS")
+    assert [reply["body"] for reply in sharing["replies"]] == [
+        "or write to lan@example.com"
+    ]
+    [book] = sharing["contact_books"]
+    assert [entry["name"] for entry in book["entries"]] == ["Aunt May"]
+    assert "+8613911112222" not in json.dumps(book)  # only the keyed hash
+    assert len(book["entries"][0]["phone_hash"]) == 64
+    pooling = json.loads(archive.read("pooling.json"))
+    assert pooling["preferences"]["max_walk_m"] == 800
+    assert [seat["pool"] for seat in pooling["pool_seats"]] == [everywhere.ids["pool"]]
+    assert [m["body"] for m in pooling["chat_messages"]] == ["Lan Lan by the door"]
+    assert pooling["contact_requests"][0]["direction"] == "received"
+    assert len(pooling["carts"]) == 1
+    coupons = json.loads(archive.read("coupons.json"))
+    [coupon] = [c for c in coupons["coupons"] if c["redemptions"]]
+    assert coupon["id"] == everywhere.ids["coupon"]
+    assert [r["id"] for r in coupon["redemptions"]] == [everywhere.ids["redemption"]]
+    teams = json.loads(archive.read("teams.json"))
+    assert [seat["team"] for seat in teams["team_memberships"]] == [
+        everywhere.ids["team"]
+    ]
+    assert teams["team_memberships"][0]["opened_by_me"] is True
+    demands = json.loads(archive.read("demands.json"))
+    assert [d["id"] for d in demands["demands"]] == [everywhere.ids["demand"]]
+    [photo] = demands["demands"][0]["photos"]
+    assert archive.read(f"files/demands/{photo}").startswith(b"\x89PNG")
+    assert {p["is_initiator"] for p in demands["participations"]} == {True, False}
+    assert all(p["deposit_fen"] > 0 for p in demands["participations"])
+    assert [o["notes"] for o in demands["offers"]] == ["Questions to lan@example.com"]
+    assert [s["query"] for s in demands["saved_searches"]] == ["oat"]
 
-    user = _shopper()
-    user.phone_verified_at = timezone.now()
-    user.save(update_fields=["phone_verified_at"])
-    with TestCase.captureOnCommitCallbacks(execute=True):
-        return user.pk, seed_everywhere(user, name="Lan Lan")
 
+def test_another_persons_export_holds_nothing_of_the_shopper(client, everywhere):
+    # when: the friend, who shares threads, pools and demands with the shopper,
+    # downloads their own data
+    response = client.get("/api/me/data/export", headers=bearer(everywhere.friend))
 
-@pytest.fixture(scope="class")
-def shopper_everywhere(django_db_setup, django_db_blocker, tmp_path_factory):
-    from django.test import override_settings
-
-    private = tmp_path_factory.mktemp("export") / "private"
-    with (
-        override_settings(GROUPBUY_SHARING_PRIVATE_DIR=str(private)),
-        rows_for_the_module(django_db_blocker, _shopper_everywhere) as built,
-    ):
-        yield built
-
-
-class TestTheExports:
-    """The exports of the shopper and their friend once the shopper has data
-    in the five apps, built once for both tests (each reads it; what an export
-    writes is undone as its test ends): ~3 s of CPU a test."""
-
-    @pytest.fixture
-    def shopper(self, shopper_everywhere):
-        return User.objects.get(pk=shopper_everywhere[0])
-
-    @pytest.fixture
-    def everywhere(self, shopper_everywhere):
-        return shopper_everywhere[1]
-
-    def test_export_holds_what_the_five_apps_keep(self, client, shopper, everywhere):
-        # when
-        response = client.get("/api/me/data/export", headers=bearer(shopper))
-
-        # then
-        archive = zipfile.ZipFile(io.BytesIO(b"".join(response)))
-        sharing = json.loads(archive.read("sharing.json"))
-        [share] = sharing["shares_sent"]
-        assert share["id"] == everywhere.ids["share"]
-        assert share["comment"] == "Lan Lan here, call me on 13977776666"
-        assert archive.read(f"files/sharing/{share['voice_note']}").startswith(b"OggS")
-        assert [reply["body"] for reply in sharing["replies"]] == [
-            "or write to lan@example.com"
-        ]
-        [book] = sharing["contact_books"]
-        assert [entry["name"] for entry in book["entries"]] == ["Aunt May"]
-        assert "+8613911112222" not in json.dumps(book)  # only the keyed hash
-        assert len(book["entries"][0]["phone_hash"]) == 64
-        pooling = json.loads(archive.read("pooling.json"))
-        assert pooling["preferences"]["max_walk_m"] == 800
-        assert [seat["pool"] for seat in pooling["pool_seats"]] == [
-            everywhere.ids["pool"]
-        ]
-        assert [m["body"] for m in pooling["chat_messages"]] == ["Lan Lan by the door"]
-        assert pooling["contact_requests"][0]["direction"] == "received"
-        assert len(pooling["carts"]) == 1
-        coupons = json.loads(archive.read("coupons.json"))
-        [coupon] = [c for c in coupons["coupons"] if c["redemptions"]]
-        assert coupon["id"] == everywhere.ids["coupon"]
-        assert [r["id"] for r in coupon["redemptions"]] == [
-            everywhere.ids["redemption"]
-        ]
-        teams = json.loads(archive.read("teams.json"))
-        assert [seat["team"] for seat in teams["team_memberships"]] == [
-            everywhere.ids["team"]
-        ]
-        assert teams["team_memberships"][0]["opened_by_me"] is True
-        demands = json.loads(archive.read("demands.json"))
-        assert [d["id"] for d in demands["demands"]] == [everywhere.ids["demand"]]
-        [photo] = demands["demands"][0]["photos"]
-        assert archive.read(f"files/demands/{photo}").startswith(b"\x89PNG")
-        assert {p["is_initiator"] for p in demands["participations"]} == {True, False}
-        assert all(p["deposit_fen"] > 0 for p in demands["participations"])
-        assert [o["notes"] for o in demands["offers"]] == [
-            "Questions to lan@example.com"
-        ]
-        assert [s["query"] for s in demands["saved_searches"]] == ["oat"]
-
-    def test_another_persons_export_holds_nothing_of_the_shopper(
-        self, client, everywhere
-    ):
-        # when: the friend, who shares threads, pools and demands with the shopper,
-        # downloads their own data
-        response = client.get("/api/me/data/export", headers=bearer(everywhere.friend))
-
-        # then: only the friend's side (what the shopper wrote *to* the friend is
-        # the friend's notification, so notify.json is left out of this check)
-        archive = zipfile.ZipFile(io.BytesIO(b"".join(response)))
-        everything = "\n".join(
-            archive.read(name).decode("utf-8", "replace")
-            for name in archive.namelist()
-            if name != "notify.json"
-        )
-        for spelling in (PHONE, PHONE.removeprefix("+86"), "lan@example.com"):
-            assert spelling not in everything, spelling
-        sharing = json.loads(archive.read("sharing.json"))
-        assert sharing["shares_sent"] == []
-        assert [r["body"] for r in sharing["replies"]] == [everywhere.friend_reply]
-        coupons = json.loads(archive.read("coupons.json"))["coupons"]
-        assert [coupon["order"] for coupon in coupons] == [  # their team's
-            DealOrder.objects.get(
-                shopper=everywhere.friend, team_member__isnull=False
-            ).public_id
-        ]
-        assert json.loads(archive.read("demands.json"))["saved_searches"] == []
+    # then: only the friend's side (what the shopper wrote *to* the friend is
+    # the friend's notification, so notify.json is left out of this check)
+    archive = zipfile.ZipFile(io.BytesIO(b"".join(response)))
+    everything = "\n".join(
+        archive.read(name).decode("utf-8", "replace")
+        for name in archive.namelist()
+        if name != "notify.json"
+    )
+    for spelling in (PHONE, PHONE.removeprefix("+86"), "lan@example.com"):
+        assert spelling not in everything, spelling
+    sharing = json.loads(archive.read("sharing.json"))
+    assert sharing["shares_sent"] == []
+    assert [r["body"] for r in sharing["replies"]] == [everywhere.friend_reply]
+    coupons = json.loads(archive.read("coupons.json"))["coupons"]
+    assert [coupon["order"] for coupon in coupons] == [  # their team's
+        DealOrder.objects.get(
+            shopper=everywhere.friend, team_member__isnull=False
+        ).public_id
+    ]
+    assert json.loads(archive.read("demands.json"))["saved_searches"] == []
 
 
 def test_erasure_cuts_the_person_out_of_the_five_apps_and_keeps_the_others(
