@@ -34,7 +34,7 @@ from groupbuy.deals.services import (
 from groupbuy.deals.signals import order_refunded
 from groupbuy.deals.tests.factories import pass_deadline
 from groupbuy.demands import services
-from groupbuy.demands.models import Demand, Participation
+from groupbuy.demands.models import Participation
 from groupbuy.demands.tests.factories import (
     assert_ledger_sound,
     balance,
@@ -45,7 +45,6 @@ from groupbuy.demands.tests.factories import (
     pay_intent,
 )
 from groupbuy.escrow.models import PaymentIntent
-from tests.support.module_rows import rows_for_the_module
 
 pytestmark = pytest.mark.django_db
 Status = Participation.Status
@@ -108,71 +107,45 @@ ENDINGS = [
 IDS = ["merchant_refund", "operator_refund", "expired", "deal_failed", "deal_stopped"]
 
 
-def _accepted_keys() -> tuple[int, int, int]:
+@pytest.mark.parametrize(
+    ("end", "order_status", "reason", "refunded"), ENDINGS, ids=IDS
+)
+def test_an_order_that_ends_without_leaving_ends_the_participation_refunded(
+    end, order_status, reason, refunded
+):
+    # given a joiner whose 15.00 deposit went to their order
     demand, joiner, order = _accepted()
-    return demand.pk, joiner.pk, order.pk
-
-
-@pytest.fixture(scope="class")
-def accepted_keys(django_db_setup, django_db_blocker):
-    with rows_for_the_module(django_db_blocker, _accepted_keys) as keys:
-        yield keys
-
-
-@pytest.fixture
-def accepted(accepted_keys):
-    """``_accepted()``'s demand, joiner and order as each test starts."""
-    demand, joiner, order = accepted_keys
-    return (
-        Demand.objects.get(pk=demand),
-        Participation.objects.get(pk=joiner),
-        DealOrder.objects.get(pk=order),
+    # when the order ends without them leaving
+    end(demand, order)
+    # then the order is refunded or cancelled, everything given back
+    order.refresh_from_db()
+    assert (order.status, order.cancel_reason, order.refunded_fen) == (
+        order_status,
+        reason,
+        refunded,
     )
-
-
-class TestEachEnding:
-    """The five endings of one accepted demand's order, built once for them
-    (each test's writes are undone as it ends): ~1.5 s of CPU a test."""
-
-    @pytest.mark.parametrize(
-        ("end", "order_status", "reason", "refunded"), ENDINGS, ids=IDS
+    # and the participation says the deposit was refunded: no longer in, nothing
+    # forfeited
+    joiner.refresh_from_db()
+    assert joiner.status == Status.REFUNDED
+    assert PaymentIntent.objects.get(pk=joiner.intent_id).refunded_fen == 1_500
+    assert balance("merchant_payable", merchant=demand.accepted_offer.merchant) == 0
+    assert balance("shopper_held", user=joiner.shopper) == 0
+    entry = AuditEntry.objects.get(
+        action="demands.participation.refunded", object_id=joiner.public_id
     )
-    def test_an_order_that_ends_without_leaving_ends_the_participation_refunded(
-        self, accepted, end, order_status, reason, refunded
-    ):
-        # given a joiner whose 15.00 deposit went to their order
-        demand, joiner, order = accepted
-        # when the order ends without them leaving
-        end(demand, order)
-        # then the order is refunded or cancelled, everything given back
-        order.refresh_from_db()
-        assert (order.status, order.cancel_reason, order.refunded_fen) == (
-            order_status,
-            reason,
-            refunded,
-        )
-        # and the participation says the deposit was refunded: no longer in, nothing
-        # forfeited
-        joiner.refresh_from_db()
-        assert joiner.status == Status.REFUNDED
-        assert PaymentIntent.objects.get(pk=joiner.intent_id).refunded_fen == 1_500
-        assert balance("merchant_payable", merchant=demand.accepted_offer.merchant) == 0
-        assert balance("shopper_held", user=joiner.shopper) == 0
-        entry = AuditEntry.objects.get(
-            action="demands.participation.refunded", object_id=joiner.public_id
-        )
-        assert entry.data == {
-            "order": order.public_id,
-            "order_status": order_status,
-            "reason": reason,
-            "deposit_refunded_fen": 1_500,
-        }
-        assert not AuditEntry.objects.filter(action="demands.participation.forfeited")
-        assert_ledger_sound()
-        # and there is nothing left to leave
-        with pytest.raises(DomainError) as refused:
-            services.demand_withdraw(actor=joiner.shopper, demand=demand)
-        assert refused.value.code == "not_participating"
+    assert entry.data == {
+        "order": order.public_id,
+        "order_status": order_status,
+        "reason": reason,
+        "deposit_refunded_fen": 1_500,
+    }
+    assert not AuditEntry.objects.filter(action="demands.participation.forfeited")
+    assert_ledger_sound()
+    # and there is nothing left to leave
+    with pytest.raises(DomainError) as refused:
+        services.demand_withdraw(actor=joiner.shopper, demand=demand)
+    assert refused.value.code == "not_participating"
 
 
 def test_a_shopper_who_leaves_stays_forfeited_when_the_order_ends():
