@@ -182,6 +182,8 @@ def _station_keys() -> dict:
     }
 
 
+# one_database: the schema refuses the key before any service or query runs.
+@pytest.mark.one_database
 @pytest.mark.parametrize(
     ("field", "value", "message"),
     [
@@ -211,6 +213,7 @@ def test_a_malformed_station_key_is_a_422_on_its_field(client, field, value, mes
     assert list(MerchantKey.objects.values_list("pk", "is_active")) == keys_before
 
 
+@pytest.mark.one_database  # the schema's refusal, in the request's language
 def test_a_malformed_station_key_is_told_in_the_requests_language(client):
     # given
     station = make_station()
@@ -641,6 +644,7 @@ def test_a_redemption_keyed_in_the_idempotency_key_header_redeems_once(client):
     assert Redemption.objects.count() == 1
 
 
+@pytest.mark.one_database  # the API's schema document, made from the code
 def test_the_openapi_schema_lists_the_idempotency_key_header_on_redeem(client):
     # when the API's schema is read
     paths = client.get("/api/openapi.json").json()["paths"]

@@ -21,7 +21,9 @@ from groupbuy.coupons.tests.factories import (
     make_station,
 )
 
-pytestmark = pytest.mark.django_db
+# one_database: which of a branch's two stored names a reader sees is chosen in
+# Python; the rows come through services whose own tests run on PostgreSQL.
+pytestmark = [pytest.mark.django_db, pytest.mark.one_database]
 
 LANGUAGES = pytest.mark.parametrize(
     ("language", "shown", "hidden"),

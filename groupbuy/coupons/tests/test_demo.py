@@ -10,7 +10,9 @@ from groupbuy.coupons.models import Coupon, MerchantKey, PlatformKey, Redemption
 from groupbuy.coupons.tests.factories import make_merchant, make_user
 from groupbuy.deals.models import Deal
 
-pytestmark = pytest.mark.django_db
+# one_database: the demo runs on SQLite (`make demo`), and the services it
+# calls run on PostgreSQL in their own tests (as core's test_demo_alive.py).
+pytestmark = [pytest.mark.django_db, pytest.mark.one_database]
 
 
 def test_demo_data_gives_every_merchant_a_key_file_once(settings, tmp_path):

@@ -7,7 +7,9 @@ from groupbuy.coupons.tests.factories import confirmed_orders, coupon_for
 from groupbuy.deals.models import DealOrder
 from groupbuy.deals.tests.factories import make_merchant, make_user
 
-pytestmark = pytest.mark.django_db
+# one_database: the erasure page's words (as conftest.py's page modules); what
+# blocks an erasure has its own tests on PostgreSQL (ops' test_erasure_blockers).
+pytestmark = [pytest.mark.django_db, pytest.mark.one_database]
 
 
 @pytest.mark.parametrize(

@@ -10,7 +10,9 @@ from groupbuy.coupons.services import coupon_refund_unused, coupon_revoke
 from groupbuy.coupons.tests.factories import confirmed_orders, coupon_for, make_station
 from groupbuy.escrow.models import PaymentIntent
 
-pytestmark = pytest.mark.django_db
+# one_database: what pages say of a coupon (as conftest.py's page modules); the
+# refunds and revocations behind them have their own tests on PostgreSQL.
+pytestmark = [pytest.mark.django_db, pytest.mark.one_database]
 
 
 def _english(order):
