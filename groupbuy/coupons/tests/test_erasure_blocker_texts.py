@@ -8,7 +8,7 @@ from groupbuy.deals.models import DealOrder
 from groupbuy.deals.tests.factories import make_merchant, make_user
 
 # one_database: the erasure page's words (as conftest.py's page modules); what
-# blocks an erasure has its own tests on PostgreSQL (ops' test_erasure_blockers).
+# blocks an erasure is tested on PostgreSQL (ops' test_erasure_blockers_shoppers).
 pytestmark = [pytest.mark.django_db, pytest.mark.one_database]
 
 
