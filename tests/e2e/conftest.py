@@ -14,6 +14,7 @@ from pathlib import Path
 import pytest
 
 from tests.e2e import STEP_TIMEOUT_MS
+from tests.support.fonts import seed_cut_cjk_font
 from tests.support.servers import Deployment, copy_migrated_sqlite, free_port
 
 CHROMIUM = "/usr/bin/chromium"
@@ -80,6 +81,11 @@ def groupbuy_server():
         # The database groupbuy.settings migrated: the schema is the same,
         # and another settings module would migrate another copy.
         copy_migrated_sqlite(deployment.data_dir)
+        # The PDFs' cut CJK font, cut once per machine: the server would cut it
+        # (~3.5 s of CPU) at the first PDF a journey or the accessibility
+        # pass's link check asks for, which once took past that check's 30 s
+        # on a loaded machine.
+        seed_cut_cjk_font(deployment.data_dir)
         deployment.keep_shell()
         deployment.url = deployment.serve(port)
         try:
