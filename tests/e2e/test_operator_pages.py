@@ -26,6 +26,8 @@ OPERATOR_PHONE = "13900670001"
 OPERATOR_PASSWORD = "operator-pages-pass"
 SHOPPER_PHONE = "13900670101"
 SHOP_OWNER_PHONE = "13900670201"
+INITIATOR_PHONE = "13900670301"
+BUYER_PHONE = "13900670302"
 
 SEED = Template("""
 import json
@@ -58,8 +60,16 @@ platform_daily_stats_refresh()
 # a buyer demand with a shop's offer, which the operator cancels
 from groupbuy.accounts.models import MerchantMembership
 from groupbuy.demands.tests.factories import join_and_pay, make_offer, make_published
-demand = make_published(title="Fake Longjing tea")
-join_and_pay(demand)
+# (people with numbers of this journey's own: the factories' numbers start at
+# the demo's shopper, whom another journey may have loaded on this server)
+initiator, buyer = (
+    User.objects.create_user(
+        phone=f"+86{phone}", password="$password", phone_verified_at=now
+    )
+    for phone in ("$initiator", "$buyer")
+)
+demand = make_published(title="Fake Longjing tea", initiator=initiator)
+join_and_pay(demand, buyer)
 shop_owner = User.objects.create_user(phone="+86$shop_owner", password="$password")
 MerchantMembership.objects.create(user=shop_owner, merchant=merchant, role="owner")
 offer = make_offer(demand, merchant=merchant, owner=shop_owner)
@@ -71,6 +81,8 @@ print(json.dumps({
     operator=OPERATOR_PHONE,
     shopper=SHOPPER_PHONE,
     shop_owner=SHOP_OWNER_PHONE,
+    initiator=INITIATOR_PHONE,
+    buyer=BUYER_PHONE,
     password=OPERATOR_PASSWORD,
 )
 
