@@ -444,7 +444,7 @@ def test_a_photo_too_large_is_refused(settings):
 def test_a_photo_of_too_many_pixels_says_so_and_the_limit_not_its_size(
     settings, media_root
 ):
-    # given a PNG of ~150 KB that decodes to 12000 × 12000 pixels
+    # given a PNG of ~420 KB that decodes to 12000 × 12000 pixels
     from django.utils import translation
 
     from groupbuy.catalog.tests.test_api_products import _png_bomb
