@@ -132,20 +132,14 @@ def test_export_needs_a_signed_in_person(client):
 
 
 def all_text(*, excluding_tables=()) -> str:
-    """Dump every text column of every table."""
+    """Dump every column of every table (``*``: reading each table's columns
+    from the schema took longer than reading the rows)."""
     chunks = []
     with connection.cursor() as cursor:
         for table in connection.introspection.table_names():
             if table in excluding_tables:
                 continue
-            description = connection.introspection.get_table_description(cursor, table)
-            columns = [column.name for column in description]
-            cursor.execute(
-                "SELECT {} FROM {}".format(
-                    ", ".join(connection.ops.quote_name(c) for c in columns),
-                    connection.ops.quote_name(table),
-                )
-            )
+            cursor.execute(f"SELECT * FROM {connection.ops.quote_name(table)}")
             for row in cursor.fetchall():
                 chunks.extend(str(value) for value in row if value is not None)
     return "\n".join(chunks)
