@@ -101,20 +101,23 @@ class SignUpFields(NamedTuple):
 
 def sign_up_fields_or_errors(
     phone: str,
-    password: str,
+    password: str | None,
     display_name: str,
     email: str,
     preferred_language: str,
 ) -> SignUpFields:
     """Check every field of a sign-up, so a form with a bad number and a bad
     password says both at once (until 2026-12-06 it named the number only);
-    an unknown language is Chinese."""
+    an unknown language is Chinese; ``password=None`` (no password) passes."""
     e164, display_name, email, _password = all_or_errors(
         lambda: phone_or_error(phone),
         lambda: display_name_or_error(display_name),
         lambda: email_or_error(email),
-        lambda: password_or_error(
-            password, user=password_candidate(phone, display_name), field="password"
+        lambda: (
+            password is None
+            or password_or_error(
+                password, user=password_candidate(phone, display_name), field="password"
+            )
         ),
     )
     if preferred_language not in User.Language.values:
@@ -134,7 +137,7 @@ def phone_taken_error() -> AccountError:
 def user_sign_up(
     *,
     phone: str,
-    password: str,
+    password: str | None,
     display_name: str = "",
     preferred_language: str = User.Language.ZH_HANS,
     email: str = "",
@@ -143,6 +146,8 @@ def user_sign_up(
 
     For the demo data and operators' tools; people sign up through
     ``sign_up_request`` / ``sign_up_complete``, which verify the number first.
+    ``password=None`` makes an account no password signs in to (the demo's
+    buyers), without paying for a password hash (~0.4 s of CPU).
     """
     fields = sign_up_fields_or_errors(
         phone, password, display_name, email, preferred_language

@@ -12,6 +12,7 @@ from django.utils import translation
 
 from groupbuy.accounts.models import PhoneVerification, User
 from groupbuy.accounts.password_validation import MinimumLengthValidator
+from groupbuy.accounts.services import user_sign_up
 
 TOO_SHORT_IN_ENGLISH = "This password is too short: use at least 8 characters."
 
@@ -77,3 +78,15 @@ def test_a_short_password_is_refused_in_chinese_on_the_sign_up_page():
     assert response.status_code == 200
     assert _too_short_in_chinese() in response.context["form"].errors["password"]
     assert User.objects.count() == 0
+
+
+@pytest.mark.django_db
+def test_an_account_signed_up_with_no_password_has_none_to_sign_in_with():
+    # given the demo's buyers, who never sign in
+    # when one signs up with password=None
+    user = user_sign_up(phone="+8613900000077", password=None, display_name="团友")
+    # then no password signs in to the account (and none was hashed)
+    user.refresh_from_db()
+    assert not user.has_usable_password()
+    assert not user.check_password("")
+    assert not user.check_password("None")
