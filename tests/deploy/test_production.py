@@ -53,13 +53,16 @@ def production():
 
 
 def run_groupbuy(deployment: Deployment, *args: str) -> subprocess.CompletedProcess:
+    # The limit detects a hang; it is no measure of speed. `demo --no-serve`
+    # loads the demo in ~20 s of CPU; on CI's two cores at a load near 10 it
+    # took over 120 s, the limit until 2026-12-07 (Deployment.groupbuy: 600).
     return subprocess.run(
         [sys.executable, "-m", "groupbuy.cli", *args],
         env=deployment.env,
         cwd=REPO,
         capture_output=True,
         text=True,
-        timeout=120,
+        timeout=600,
     )
 
 
