@@ -22,6 +22,7 @@ import redis
 from websockets.sync.client import connect
 
 from tests.support.servers import Deployment, free_port, migrated_postgresql
+from tests.support.waits import HANG_SECONDS, START_UP_SECONDS
 
 pytestmark = [pytest.mark.redis, pytest.mark.postgres, pytest.mark.slow]
 
@@ -50,20 +51,34 @@ def cluster():
             extra_env={"GROUPBUY_HUEY_NAME": name},
         )
         try:
+            # The worker first: its start (over a minute on a loaded CI
+            # machine) goes on while the data is seeded and the servers start.
+            worker = deployment.worker()
+            # One process for both (starting Python and Django is most of it).
             seed = deployment.seed(
-                "seed_open_deal(gtin='6901234567892', tiers=[(1, 1500), (3, 1200)],"
-                " stock=10)"
+                "{**seed_open_deal(gtin='6901234567892', tiers=[(1, 1500), (3, 1200)],"
+                " stock=10), 'token': seed_shoppers_with_tokens(1)[0]}"
             )
-            seed["token"] = deployment.seed("seed_shoppers_with_tokens(1)")[0]
             server_a = deployment.serve(free_port(), with_worker=False)
             server_b = deployment.serve(free_port(), with_worker=False)
-            deployment.worker()
+            _wait_for_a_heartbeat(_base_url(database_url, name), worker)
             yield deployment, server_a, server_b, seed
         finally:
             deployment.stop()
             print(deployment.logs())  # shown by pytest when the test fails
             with psycopg.connect(admin_url, autocommit=True) as conn:
                 conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+
+def _wait_for_a_heartbeat(database_url: str, worker) -> None:
+    """Wait until the worker takes jobs: its threads beat as they start."""
+    deadline = time.monotonic() + START_UP_SECONDS
+    with psycopg.connect(database_url, autocommit=True) as conn:
+        while time.monotonic() < deadline and worker.poll() is None:
+            if conn.execute("SELECT 1 FROM ops_heartbeat").fetchone():
+                return
+            time.sleep(0.2)
+    raise AssertionError("the worker did not start")
 
 
 def _next_progress(socket, *, timeout: float) -> dict:
@@ -84,8 +99,8 @@ def test_join_on_server_a_reaches_a_socket_on_server_b(cluster):
     _deployment, server_a, server_b, seed = cluster
     ws_url = server_b.replace("http://", "ws://") + f"/ws/deals/{seed['deal']}/"
     auth = {"Authorization": f"Bearer {seed['token']}"}
-    with connect(ws_url, origin=server_b, open_timeout=10) as socket:
-        snapshot = _next_progress(socket, timeout=10)
+    with connect(ws_url, origin=server_b, open_timeout=HANG_SECONDS) as socket:
+        snapshot = _next_progress(socket, timeout=HANG_SECONDS)
         assert snapshot["units_sold"] == 0
         assert snapshot["participants"] == 0
 
@@ -94,12 +109,12 @@ def test_join_on_server_a_reaches_a_socket_on_server_b(cluster):
             f"{server_a}/api/deals/{seed['deal']}/join",
             json={"quantity": 2},
             headers=auth,
-            timeout=10,
+            timeout=HANG_SECONDS,
         )
         assert joined.status_code == 201, joined.text
 
         # then server B's socket sees the reserved units
-        after_join = _next_progress(socket, timeout=10)
+        after_join = _next_progress(socket, timeout=HANG_SECONDS)
         assert after_join["units_sold"] == 2
         assert after_join["participants"] == 0
 
@@ -109,9 +124,9 @@ def test_join_on_server_a_reaches_a_socket_on_server_b(cluster):
             f"{server_a}/api/escrow/intents/{intent_id}/sandbox-pay",
             json={"outcome": "succeeded"},
             headers=auth,
-            timeout=10,
+            timeout=HANG_SECONDS,
         )
         assert paid.status_code == 202, paid.text
-        after_payment = _next_progress(socket, timeout=20)
+        after_payment = _next_progress(socket, timeout=HANG_SECONDS)
         assert after_payment["participants"] == 1
         assert after_payment["current_tier"]["price_fen"] == 1500

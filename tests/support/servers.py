@@ -16,6 +16,8 @@ import time
 from pathlib import Path
 from urllib.parse import urlsplit, urlunsplit
 
+from tests.support.waits import START_UP_SECONDS
+
 REPO = Path(__file__).resolve().parents[2]
 
 
@@ -121,10 +123,14 @@ def free_port() -> int:
         return sock.getsockname()[1]
 
 
-def wait_for_port(port: int, process: subprocess.Popen, log_path: Path, timeout=90.0):
-    # A server starts in ~2 s alone; on a 2-core machine running three CI
-    # lanes at once one took over 30 s (2026-12-07). Waiting longer costs
-    # nothing when it starts, and a server that died is seen at once (poll).
+def wait_for_port(
+    port: int,
+    process: subprocess.Popen,
+    log_path: Path,
+    timeout: float = START_UP_SECONDS,
+):
+    # A server starts in ~2 s alone, over 30 s on CI (tests/support/waits.py);
+    # a server that died is seen at once (poll).
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         if process.poll() is not None:

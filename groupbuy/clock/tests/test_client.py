@@ -9,6 +9,7 @@ import uvicorn
 
 from groupbuy.clock.client import ClockClient
 from tests.support.servers import free_port
+from tests.support.waits import START_UP_SECONDS
 
 # The auth middleware in front of every socket may look up a session.
 pytestmark = [pytest.mark.asyncio, pytest.mark.django_db(transaction=True)]
@@ -25,7 +26,7 @@ def live_url():
     server = uvicorn.Server(config)
     thread = threading.Thread(target=server.run, daemon=True)
     thread.start()
-    deadline = time.monotonic() + 20
+    deadline = time.monotonic() + START_UP_SECONDS
     while not server.started and time.monotonic() < deadline:
         time.sleep(0.05)
     assert server.started

@@ -10,6 +10,7 @@ from pathlib import Path
 import pytest
 
 from tests.support.servers import Deployment, free_port
+from tests.support.waits import HANG_SECONDS
 
 # groupbuy backup covers the embedded mode; the servers these tests start
 # inherit DATABASE_URL, so on the PostgreSQL suite there is nothing to back up.
@@ -82,7 +83,7 @@ def test_backup_of_a_running_demo_restores_every_order_ledger_line_and_photo(
 
         def keep_asking():
             while not stop.is_set():
-                urllib.request.urlopen(f"{base}/api/deals", timeout=10).read()
+                urllib.request.urlopen(f"{base}/api/deals", timeout=HANG_SECONDS).read()
                 if not stop.is_set():
                     answered_during_backup.append(True)
                 # A short pause, not a busy loop: ~150 requests in one backup

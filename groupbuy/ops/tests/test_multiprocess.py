@@ -6,12 +6,15 @@ import pytest
 from prometheus_client.parser import text_string_to_metric_families
 
 from tests.support.servers import Deployment, free_port
+from tests.support.waits import HANG_SECONDS
 
 pytestmark = pytest.mark.slow
 
 
 def health_count(base: str) -> float:
-    text = urllib.request.urlopen(f"{base}/metrics", timeout=10).read().decode()
+    text = (
+        urllib.request.urlopen(f"{base}/metrics", timeout=HANG_SECONDS).read().decode()
+    )
     return sum(
         sample.value
         for family in text_string_to_metric_families(text)
@@ -37,7 +40,9 @@ def test_a_scrape_of_one_server_counts_the_requests_of_both(tmp_path):
         # when: the first answers three requests, the second two
         for base, times in ((first, 3), (second, 2)):
             for _ in range(times):
-                urllib.request.urlopen(f"{base}/api/health", timeout=10).read()
+                urllib.request.urlopen(
+                    f"{base}/api/health", timeout=HANG_SECONDS
+                ).read()
 
         # then: each scrape sees all five
         assert health_count(first) == 5

@@ -27,6 +27,8 @@ from cryptography.exceptions import InvalidSignature
 from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.asymmetric import padding, rsa
 
+from tests.support.waits import HANG_SECONDS
+
 APP_ID = "2021000000000001"
 SELLER_ID = "2088000000000001"
 # How often a fake gateway's server looks for shutdown(): the default 0.5 s
@@ -327,7 +329,7 @@ class FakeAlipay:
                     form["notify_url"], data=body, method="POST"
                 )
                 request.add_header("Content-Type", "application/x-www-form-urlencoded")
-                with urllib.request.urlopen(request, timeout=15) as answer:
+                with urllib.request.urlopen(request, timeout=HANG_SECONDS) as answer:
                     gateway.notified.append(answer.read().decode())
                 self._send(302, b"", "text/plain", Location=form["return_url"])
 

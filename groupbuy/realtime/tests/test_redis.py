@@ -14,6 +14,7 @@ from channels.testing import WebsocketCommunicator
 
 from groupbuy.realtime.publish import publish
 from groupbuy.realtime.tests.rooms import application
+from tests.support.waits import HANG_SECONDS
 
 pytestmark = [
     pytest.mark.redis,
@@ -62,7 +63,7 @@ async def test_event_published_from_a_worker_thread_reaches_the_socket(redis_lay
         publish, "room.redis1", {"type": "deal.progress", "sold": 7}
     )
     # then
-    assert await communicator.receive_json_from(timeout=3) == {
+    assert await communicator.receive_json_from(timeout=HANG_SECONDS) == {
         "type": "deal.progress",
         "sold": 7,
     }
@@ -84,9 +85,9 @@ async def test_event_published_by_another_process_reaches_the_socket(redis_layer
     process = await asyncio.create_subprocess_exec(
         sys.executable, "-c", script, cwd=PROJECT_ROOT, env=environment
     )
-    assert await asyncio.wait_for(process.wait(), timeout=30) == 0
+    assert await asyncio.wait_for(process.wait(), timeout=HANG_SECONDS) == 0
     # then
-    assert await communicator.receive_json_from(timeout=3) == {
+    assert await communicator.receive_json_from(timeout=HANG_SECONDS) == {
         "type": "deal.progress",
         "sold": 8,
     }
