@@ -206,9 +206,9 @@ class Deployment:
         (:func:`copy_migrated_sqlite`); otherwise ``groupbuy migrate``.
 
         Fresh migrations still run where they are the thing tested: in
-        tests/deploy (the documented production steps) and before the
-        schemathesis demo. (The suites' test databases start from the same
-        copy, or a PostgreSQL template migrated once: conftest.py.)
+        tests/deploy (the documented production steps). (The suites' test
+        databases and the fuzzed demo start from the same copy, or a
+        PostgreSQL template migrated once: conftest.py.)
         """
         if "DATABASE_URL" not in self.env:
             copy_migrated_sqlite(self.data_dir, self.env["DJANGO_SETTINGS_MODULE"])
