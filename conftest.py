@@ -40,6 +40,11 @@ def english_unless_a_test_says_otherwise():
 def pytest_configure(config):
     _flush_postgresql_by_delete()
     _flush_without_rebuilding_content_types()
+    from tests.support.hypothesis_constants import ReadSourceConstantsOnce
+
+    config.pluginmanager.register(
+        ReadSourceConstantsOnce(), "groupbuy_hypothesis_constants"
+    )
 
 
 @pytest.fixture(scope="session")
