@@ -92,10 +92,7 @@ def _refunded_and_expired(station, count: int) -> tuple[list, list]:
     from groupbuy.coupons.models import CouponExpiry
     from groupbuy.coupons.services import coupon_refund_unused
 
-    orders = []
-    for start in range(0, 2 * count, 20):  # a deal's stock is 20
-        size = min(20, 2 * count - start)
-        orders += confirmed_orders(station.merchant, quantities=(1,) * size)
+    orders = confirmed_orders(station.merchant, quantities=(1,) * (2 * count))
     refunded, expired = [], []
     for order in orders[:count]:
         coupon = coupon_for(order)
