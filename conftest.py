@@ -291,14 +291,20 @@ def _deselect_what_sqlite_answers(config, items):
     """Drop tests that cannot touch the database, those marked
     ``one_database`` whose answer does not depend on which one it is (the
     PostgreSQL suite's rerun of them would give the SQLite suite's answer, only
-    later), and the modules about what a page or an API answer shows
-    (``_PAGE_MODULE``), keeping any marked for PostgreSQL or Redis."""
+    later), the modules about what a page or an API answer shows
+    (``_PAGE_MODULE``) and every module the engine cannot change the answer of
+    (all but tests/support/engine_modules.py's ``KEPT``), keeping any test
+    marked for PostgreSQL or Redis."""
+    from tests.support.engine_modules import is_kept
+
     keep, drop = [], []
     for item in items:
         needs_a_server = "postgres" in item.keywords or "redis" in item.keywords
+        module = item.nodeid.split("::")[0]
         if not needs_a_server and (
             "one_database" in item.keywords
-            or _PAGE_MODULE.search(item.nodeid.split("::")[0])
+            or _PAGE_MODULE.search(module)
+            or not is_kept(module)
         ):
             drop.append(item)
             continue

@@ -13,6 +13,7 @@ import pytest
 
 from tests.support.pytest_halves import (
     FIRST_HALF,
+    FIRST_HALF_ON_POSTGRESQL,
     combined_status,
     names_tests,
     second_database_url,
@@ -74,7 +75,7 @@ def test_the_two_halves_hold_every_test_once():
 
 
 def test_every_first_half_path_is_an_app_with_tests():
-    for path in FIRST_HALF:
+    for path in FIRST_HALF + FIRST_HALF_ON_POSTGRESQL:
         assert (REPO / path / "tests").is_dir(), path
 
 
