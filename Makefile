@@ -76,13 +76,15 @@ test-js:
 		echo "test-js: SKIPPED, node not found (install Node.js 20+ to run $(words $(JS_TESTS)) JavaScript test files)"; \
 	fi
 
-# The PostgreSQL suite is the whole suite on PostgreSQL but for the browser
-# journeys (they run their own SQLite server), the tests that cannot reach the
-# database and those marked `one_database` (their answer does not depend on the
-# engine: they gave it in `make test`; see conftest.py) and the modules about what
-# a page or an API answer shows (conftest.py's _PAGE_MODULE), including the tests marked `postgres`
-# (200 concurrent joins…); the Redis suite runs what needs Redis: the channel
-# layer and several server processes sharing one PostgreSQL and one Redis.
+# The PostgreSQL suite runs the test modules whose answer the engine can change
+# (tests/support/engine_modules.py: races and locks, IntegrityError and
+# savepoints, migrations, SQL of the engine's own, the money paths' services and
+# state machines) and every test marked `postgres` (200 concurrent joins…) or
+# `redis`; the rest (pages, the API, texts, forms, the admin, the demo, files,
+# tests marked `one_database`: conftest.py) is the SQLite suite's answer, given
+# in `make test`. To run any other module on PostgreSQL, set DATABASE_URL alone.
+# The Redis suite runs what needs Redis: the channel layer and several server
+# processes sharing one PostgreSQL and one Redis.
 # .ci/run starts both servers if they are down. The PostgreSQL suite runs as
 # two processes over two halves of the apps, the second on its own database
 # (tests/support/pytest_halves.py); both test databases, and the Redis suite's,

@@ -19,8 +19,9 @@ from __future__ import annotations
 from fnmatch import fnmatchcase
 
 KEPT: dict[str, tuple[str, ...]] = {
-    # Threads or connections racing on row locks, unique keys and F() counters:
-    # SQLite serialises its writers, PostgreSQL makes them wait on each other.
+    # Threads, connections or processes racing on row locks, unique keys and F()
+    # counters: SQLite serialises its writers, PostgreSQL makes them wait on
+    # each other (tests/multi and the Redis layer: servers sharing PostgreSQL).
     "races and locks": (
         "groupbuy/*/tests/test_*concurrency*.py",
         "groupbuy/*/tests/test_*races.py",
@@ -41,8 +42,10 @@ KEPT: dict[str, tuple[str, ...]] = {
         "tests/multi/*.py",
         "groupbuy/realtime/tests/test_redis.py",
     ),
-    # A unique key raced past the check: the service must catch IntegrityError
-    # in a savepoint, or PostgreSQL refuses the rest of its transaction.
+    # Constraints the database enforces (a name unique whatever its case), and
+    # a unique key raced past the check: the service must catch IntegrityError
+    # in a savepoint, or PostgreSQL refuses the rest of its transaction; what a
+    # rollback leaves.
     "IntegrityError and savepoints": (
         "groupbuy/catalog/tests/test_services_listings.py",
         "groupbuy/catalog/tests/test_services_merchants.py",
@@ -55,7 +58,6 @@ KEPT: dict[str, tuple[str, ...]] = {
     # the release before leaves out of its INSERTs).
     "migrations and rolling deploys": (
         "groupbuy/core/tests/test_migrations.py",
-        "groupbuy/core/tests/test_migration_locks.py",
         "groupbuy/*/tests/test_migration_*.py",
         "groupbuy/*/tests/test_*release_before.py",
         "groupbuy/*/tests/test_previous_release.py",
