@@ -4,12 +4,21 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from django.conf import settings
 from django.core.paginator import EmptyPage, PageNotAnInteger, Paginator
 from ninja import Schema
-from pydantic import Field
+from pydantic import Field, model_validator
 
-DEFAULT_PAGE_SIZE = 20
 MAX_PAGE_SIZE = 100
+
+
+def default_page_size() -> int:
+    """Return the rows a list shows a page when none is asked for.
+
+    Read at each call (``GROUPBUY_PAGE_SIZE``, 1 to ``MAX_PAGE_SIZE``), not bound
+    as a default argument, so that a test may set a small page size and build a
+    few rows for page 2."""
+    return max(1, min(settings.GROUPBUY_PAGE_SIZE, MAX_PAGE_SIZE))
 
 
 @dataclass
@@ -36,9 +45,10 @@ class PageResult:
 
 
 def paginate(
-    queryset, *, page=1, page_size=DEFAULT_PAGE_SIZE, deferred_join=False
+    queryset, *, page=1, page_size: int | None = None, deferred_join=False
 ) -> PageResult:
-    """Return one page of ``queryset`` (a list or a QuerySet) and the total.
+    """Return one page of ``queryset`` (a list or a QuerySet) and the total;
+    ``page_size`` None is ``default_page_size()``.
 
     ``deferred_join`` (QuerySets): find the page's primary keys first, with a
     query that selects only them (so the database can answer it from an index
@@ -48,10 +58,12 @@ def paginate(
     last page over a shop's 10,000 orders needs (509 ms → 9.5 ms in EXPLAIN
     ANALYZE over 1,000,000 orders, ``benchmarks/pages_at_scale.py``).
     """
+    if page_size is None:
+        page_size = default_page_size()
     try:
         page_size = max(1, min(int(page_size), MAX_PAGE_SIZE))
     except (TypeError, ValueError):
-        page_size = DEFAULT_PAGE_SIZE
+        page_size = default_page_size()
     paginator = Paginator(queryset, page_size)
     asked_past_end = None
     try:
@@ -107,11 +119,22 @@ class PageIn(Schema):
         "(the answer's `pages` says how many there are).",
     )
     page_size: int = Field(
-        DEFAULT_PAGE_SIZE,
+        # The document's default: the setting when the process started.
+        default_page_size(),
         ge=1,
         le=MAX_PAGE_SIZE,
         description=f"Items a page, 1 to {MAX_PAGE_SIZE}.",
     )
+
+    # A request that asks for no page size gets the setting as it is now (a
+    # test's small one included), not as it was when this class was made. A
+    # wrapper: it runs before Schema's own, which hides the dict from a "before".
+    @model_validator(mode="wrap")
+    @classmethod
+    def _page_size_now(cls, data, handler):
+        if isinstance(data, dict) and "page_size" not in data:
+            data = {**data, "page_size": default_page_size()}
+        return handler(data)
 
 
 class PageOut(Schema):

@@ -18,7 +18,7 @@ from groupbuy.catalog.permissions import (
     staff_branch_limit,
 )
 from groupbuy.catalog.selectors import merchant_get_for_owner, merchant_get_for_staff
-from groupbuy.core.pagination import DEFAULT_PAGE_SIZE, PageResult, paginate
+from groupbuy.core.pagination import PageResult, paginate
 from groupbuy.coupons.errors import CouponError
 from groupbuy.coupons.models import (
     Coupon,
@@ -286,7 +286,7 @@ def _is_refused(line: RedemptionConflict) -> bool:
 
 
 def merchant_deals_with_expiry_rules(
-    *, merchant: Merchant, page, page_size: int = DEFAULT_PAGE_SIZE
+    *, merchant: Merchant, page, page_size: int | None = None
 ) -> PageResult:
     """One page of the merchant's deals, latest deadline first, each with its
     rule for coupons that expire unredeemed and that rule's label."""
@@ -397,9 +397,7 @@ def _platform_keys_with_counts(now=None) -> QuerySet[PlatformKey]:
     ).order_by("-key_id")
 
 
-def platform_keys_for_operator(
-    *, user, page=1, page_size=DEFAULT_PAGE_SIZE
-) -> PageResult:
+def platform_keys_for_operator(*, user, page=1, page_size=None) -> PageResult:
     """Return a page of the platform's signing keys, newest first, each with
     ``unredeemed_coupons`` (operators only, else 403)."""
     require_operator(user)

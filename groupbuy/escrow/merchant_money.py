@@ -20,7 +20,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from groupbuy.core.days import day_range_errors, days_window
-from groupbuy.core.pagination import DEFAULT_PAGE_SIZE, PageResult
+from groupbuy.core.pagination import PageResult
 from groupbuy.escrow.errors import EscrowError
 from groupbuy.escrow.models import LedgerAccount, LedgerEntry
 from groupbuy.escrow.selectors import (
@@ -102,7 +102,7 @@ def merchant_money_for_period(
     date_from: date | None,
     date_to: date | None,
     page: int = 1,
-    page_size: int = DEFAULT_PAGE_SIZE,
+    page_size: int | None = None,
 ) -> MerchantMoneyPeriod:
     """Return the merchant's payable over the period ``money_period`` made of
     ``date_from`` and ``date_to``: opening and closing balances and a page of

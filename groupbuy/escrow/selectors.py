@@ -10,7 +10,7 @@ from django.utils.translation import gettext as _
 
 from groupbuy.catalog.permissions import require_merchant_money_reader
 from groupbuy.core.errors import Forbidden, NotFound
-from groupbuy.core.pagination import DEFAULT_PAGE_SIZE, PageResult, paginate
+from groupbuy.core.pagination import PageResult, paginate
 from groupbuy.core.plugins import ledger_kinds, merchant_ledger_kinds
 from groupbuy.escrow.handlers import (
     describer_for,
@@ -203,7 +203,7 @@ def _ledger_lines(
     """A page of the account's lines, newest first; ``since``/``until``: only
     those posted in [since, until)."""
     if account is None:
-        return PageResult(items=[], page=1, page_size=page_size, total=0)
+        return paginate([], page_size=page_size)
     # Transactions are numbered in the order they are posted; ordering by the
     # number walks the (account, transaction) index, newest first.
     entries = _ledger_entries(account, since=since, until=until).order_by(
@@ -341,7 +341,7 @@ def _described_intent_memos(postings) -> dict[int, str]:
 
 
 def shopper_ledger_lines(
-    *, user, page: int = 1, page_size: int = DEFAULT_PAGE_SIZE
+    *, user, page: int = 1, page_size: int | None = None
 ) -> PageResult:
     """Return every movement of the shopper's held money, newest first."""
     account = _held_account(user) if user.is_authenticated else None
@@ -365,7 +365,7 @@ def merchant_payable_fen(*, user, merchant) -> int:
 
 
 def merchant_ledger_lines(
-    *, user, merchant, page: int = 1, page_size: int = DEFAULT_PAGE_SIZE
+    *, user, merchant, page: int = 1, page_size: int | None = None
 ) -> PageResult:
     """Return every movement of the merchant's payable, newest first (its
     owners and operators only)."""

@@ -24,7 +24,7 @@ from groupbuy.accounts.phones import normalize_phone, person_label
 from groupbuy.core.days import day_range_errors, days_window
 from groupbuy.core.echo import echoed
 from groupbuy.core.models import AuditEntry
-from groupbuy.core.pagination import DEFAULT_PAGE_SIZE, PageResult, paginate
+from groupbuy.core.pagination import PageResult, paginate
 from groupbuy.core.plugins import audit_action_labels
 from groupbuy.core.redaction import redacted
 from groupbuy.ops.errors import OpsError
@@ -154,7 +154,7 @@ def audit_entries_for_operator(
     user,
     filters: AuditFilters,
     page: int = 1,
-    page_size: int = DEFAULT_PAGE_SIZE,
+    page_size: int | None = None,
 ) -> PageResult:
     """Return a page of audit entries matching ``filters``, newest first, each
     with its actor (operators only; 403 before any filter is read)."""

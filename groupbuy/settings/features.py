@@ -4,6 +4,10 @@ hot paths."""
 import os
 
 # --- Site ----------------------------------------------------------------------
+# Rows a list shows a page (pages, and the API when no page_size is asked for;
+# the API's document shows the value its process started with). Tests set
+# fewer, so that a second page needs few rows.
+GROUPBUY_PAGE_SIZE = int(os.environ.get("GROUPBUY_PAGE_SIZE", "20"))
 # The name people read in the header, SMS, e-mails and the home-screen icon.
 GROUPBUY_SITE_NAME = os.environ.get("GROUPBUY_SITE_NAME", "").strip() or "groupbuy"
 # Where the More page's "Source code" link leads (AGPL-3.0 section 13). Empty: a

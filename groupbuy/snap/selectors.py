@@ -14,7 +14,7 @@ from groupbuy.catalog.selectors import (
     category_demand_threshold,
     category_demand_thresholds,
 )
-from groupbuy.core.pagination import DEFAULT_PAGE_SIZE, PageResult, paginate
+from groupbuy.core.pagination import PageResult, paginate
 from groupbuy.snap.errors import SnapError
 from groupbuy.snap.models import DemandRequest, DemandSignal, Snap
 from groupbuy.snap.permissions import can_see_snap, require_operator
@@ -54,14 +54,14 @@ def snap_get_for_operator(*, user, snap_id: str) -> Snap:
     return snap_get_for_user(user=user, snap_id=snap_id)
 
 
-def snaps_of_user(*, user, page=1, page_size=DEFAULT_PAGE_SIZE) -> PageResult:
+def snaps_of_user(*, user, page=1, page_size=None) -> PageResult:
     snaps = Snap.objects.filter(user=user).select_related("product", "category")
     return paginate(
         snaps.order_by("-created_at", "-id"), page=page, page_size=page_size
     )
 
 
-def unrecognised_queue(*, user, page=1, page_size=DEFAULT_PAGE_SIZE) -> PageResult:
+def unrecognised_queue(*, user, page=1, page_size=None) -> PageResult:
     """Return unrecognised snaps that still have their photo, newest first."""
     require_operator(user)
     snaps = (
@@ -112,7 +112,7 @@ def demand_ranking(
     *,
     user,
     page=1,
-    page_size=DEFAULT_PAGE_SIZE,
+    page_size: int | None = None,
     over_threshold_only: bool = False,
     days: int = SPARKLINE_DAYS,
 ) -> PageResult:

@@ -11,7 +11,7 @@ from groupbuy.catalog.models import Listing, Merchant, Product
 from groupbuy.catalog.permissions import require_operator
 from groupbuy.catalog.selectors.common import _not_found
 from groupbuy.catalog.selectors.products import products_matching
-from groupbuy.core.pagination import DEFAULT_PAGE_SIZE, PageResult, paginate
+from groupbuy.core.pagination import PageResult, paginate
 
 
 class SellingState(TextChoices):
@@ -31,7 +31,7 @@ def products_for_operator(
     query: str = "",
     state: str = "",
     page: int = 1,
-    page_size: int = DEFAULT_PAGE_SIZE,
+    page_size: int | None = None,
 ) -> PageResult:
     """Return a page of every product matching ``query`` (names, GTIN, brand,
     aliases, as the catalogue's search), on sale, stopped (``state``) or both

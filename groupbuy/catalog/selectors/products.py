@@ -20,7 +20,7 @@ from groupbuy.catalog.permissions import is_merchant_staff, product_edit_refusal
 from groupbuy.catalog.selectors.categories import category_descendant_ids
 from groupbuy.catalog.selectors.common import _not_found
 from groupbuy.catalog.selectors.name_search import match_ranks, name_match
-from groupbuy.core.pagination import DEFAULT_PAGE_SIZE, PageResult, paginate
+from groupbuy.core.pagination import PageResult, paginate
 
 
 def product_get(*, public_id: str, include_inactive: bool = False) -> Product:
@@ -210,7 +210,7 @@ def product_search(
     query: str = "",
     category: Category | None = None,
     page: int = 1,
-    page_size: int = DEFAULT_PAGE_SIZE,
+    page_size: int | None = None,
 ) -> PageResult:
     return paginate(
         products_matching(query=query, category=category).prefetch_related(

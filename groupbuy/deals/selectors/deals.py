@@ -29,7 +29,7 @@ from groupbuy.catalog.selectors.name_search import (
     written_match,
 )
 from groupbuy.core.errors import DomainError
-from groupbuy.core.pagination import DEFAULT_PAGE_SIZE, PageResult, paginate
+from groupbuy.core.pagination import PageResult, paginate
 from groupbuy.deals.models import Deal, DealOrder, DealTier
 from groupbuy.deals.order_keepers import sales_of
 from groupbuy.deals.pricing import highest_price_fen, next_tier, tier_reached
@@ -216,7 +216,7 @@ def deal_list_open(
     latitude: float | None = None,
     longitude: float | None = None,
     page: int = 1,
-    page_size: int = DEFAULT_PAGE_SIZE,
+    page_size: int | None = None,
 ) -> PageResult:
     """Return open deals, soonest deadline first, or nearest branch first when a
     location is given; each has ``participants`` and ``distance_m`` (or None).

@@ -20,7 +20,7 @@ from django.utils.translation import gettext as _
 
 from groupbuy.catalog.models import Merchant
 from groupbuy.core.errors import Forbidden, NotFound
-from groupbuy.core.pagination import DEFAULT_PAGE_SIZE, PageResult, paginate
+from groupbuy.core.pagination import PageResult, paginate
 from groupbuy.deals.models import SCHEDULED, Deal, DealOrder
 from groupbuy.deals.selectors.deals import _with_details
 from groupbuy.deals.selectors.detail import is_merchant_staff
@@ -46,12 +46,12 @@ def order_list_for_shopper(
     status: str | None = None,
     shown_status: str | None = None,
     page: int = 1,
-    page_size=DEFAULT_PAGE_SIZE,
+    page_size: int | None = None,
 ) -> PageResult:
     """Return the shopper's orders, newest first, of a ``status`` or of a
     ``shown_status`` (My orders' tabs; see ``shown_status_is``)."""
     if not getattr(user, "is_authenticated", False):
-        return PageResult(items=[], page=1, page_size=page_size, total=0)
+        return paginate([], page_size=page_size)
     orders = _orders(DealOrder.objects.filter(shopper=user))
     if status:
         orders = orders.filter(status=status)
@@ -235,7 +235,7 @@ def deal_list_for_merchant(
     merchant,
     state: str | None = None,
     page=1,
-    page_size=DEFAULT_PAGE_SIZE,
+    page_size: int | None = None,
     now=None,
 ) -> PageResult:
     """Return the merchant's deals, latest deadline first, all of them or those
@@ -263,7 +263,7 @@ def order_list_for_deal(
     status: str | None = None,
     shown_status: str | None = None,
     page=1,
-    page_size=DEFAULT_PAGE_SIZE,
+    page_size: int | None = None,
 ) -> PageResult:
     """Return a deal's orders, newest first (its merchant's staff only), of a
     ``status`` or of a ``shown_status`` (the console's tabs), each with

@@ -13,7 +13,7 @@ from groupbuy.catalog.permissions import (
     is_merchant_staff,
     require_merchant_money_reader,
 )
-from groupbuy.core.pagination import DEFAULT_PAGE_SIZE, PageResult, paginate
+from groupbuy.core.pagination import PageResult, paginate
 from groupbuy.pooling.errors import PoolingError
 from groupbuy.pooling.models import Pool, PoolMember, PoolRequest
 
@@ -42,7 +42,7 @@ SAVED = Q(state=Pool.State.CONFIRMED, promotion__ends_at__gt=F("shopping_from"))
 
 
 def promotions_for_staff(
-    *, user, merchant, page=1, page_size: int = DEFAULT_PAGE_SIZE
+    *, user, merchant, page=1, page_size: int | None = None
 ) -> PageResult:
     """One page of the merchant's promotions, newest first, for its staff
     (403 for anyone else): what the promotions page lists for every reader."""
@@ -66,7 +66,7 @@ def promotion_figures(
     days: int = FIGURE_DAYS,
     now=None,
     page=1,
-    page_size: int = DEFAULT_PAGE_SIZE,
+    page_size: int | None = None,
 ) -> dict:
     """Per promotion (one page, newest first): pool requests, pools suggested
     and confirmed, and what shoppers saved in confirmed pools whose promotion

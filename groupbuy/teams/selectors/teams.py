@@ -10,7 +10,7 @@ from django.utils.translation import gettext as _
 
 from groupbuy.accounts.names import mask_display_name
 from groupbuy.core.errors import NotFound
-from groupbuy.core.pagination import DEFAULT_PAGE_SIZE, PageResult, paginate
+from groupbuy.core.pagination import PageResult, paginate
 from groupbuy.core.times import api_time
 from groupbuy.teams.models import Team, TeamDeal, TeamMember
 
@@ -52,7 +52,7 @@ def open_teams(team_deal: TeamDeal, *, now=None, viewer=None):
 
 
 def open_teams_page(
-    team_deal: TeamDeal, *, viewer=None, page=1, page_size=DEFAULT_PAGE_SIZE
+    team_deal: TeamDeal, *, viewer=None, page=1, page_size=None
 ) -> PageResult:
     """One page of ``open_teams`` (the deal's teams page and the API list them
     alike); a team buy may have more open teams than fit on a phone's page.

@@ -13,7 +13,7 @@ from django.views.decorators.http import require_POST
 
 from groupbuy.catalog.selectors import category_tree, product_photo_urls
 from groupbuy.core.errors import DomainError
-from groupbuy.core.pagination import DEFAULT_PAGE_SIZE, PageResult
+from groupbuy.core.pagination import paginate
 from groupbuy.deals.selectors import deal_detail_for_user, deal_list_open
 from groupbuy.deals.services import deal_join
 from groupbuy.escrow.services import intent_pay_url
@@ -45,7 +45,7 @@ def deal_list(request: HttpRequest) -> HttpResponse:
     if form.has_error("q"):
         # A search that cannot be run (too long) lists nothing rather than
         # every deal, with the reason beside the search box.
-        deals = PageResult(items=[], page=1, page_size=DEFAULT_PAGE_SIZE, total=0)
+        deals = paginate([])
     else:
         deals = deal_list_open(
             search=filters.get("q") or "",
