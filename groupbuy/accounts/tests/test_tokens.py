@@ -11,6 +11,8 @@ from groupbuy.accounts.models import ApiToken
 from groupbuy.accounts.tests.helpers import PASSWORD, make_user
 
 pytestmark = pytest.mark.django_db
+# The paging tests' page size (GROUPBUY_PAGE_SIZE): page 2 needs few tokens.
+PAGE = 3
 
 
 def bearer(secret: str) -> dict:
@@ -181,8 +183,10 @@ def test_another_user_cannot_see_or_revoke_my_tokens(client, owner, intruder, re
     assert Client().get("/api/me", **bearer(my_secret)).status_code == 200
 
 
-def test_my_tokens_list_the_live_ones_a_page_at_a_time(client, owner):
-    # given a live token, a revoked one and an expired one, and 21 more live
+def test_my_tokens_list_the_live_ones_a_page_at_a_time(client, owner, settings):
+    # given 3 a page, a live token, a revoked one and an expired one, and 4
+    # more live
+    settings.GROUPBUY_PAGE_SIZE = PAGE
     services.api_token_create(actor=owner, name="live")
     revoked, _ = services.api_token_create(actor=owner, name="revoked")
     services.api_token_revoke(actor=owner, token_id=revoked.public_id)
@@ -190,7 +194,7 @@ def test_my_tokens_list_the_live_ones_a_page_at_a_time(client, owner):
     ApiToken.objects.filter(pk=expired.pk).update(
         expires_at=timezone.now() - timedelta(seconds=1)
     )
-    for number in range(21):
+    for number in range(PAGE + 1):
         services.api_token_create(actor=owner, name=f"script {number}")
     confirmed(client, owner)
     # when
@@ -201,18 +205,18 @@ def test_my_tokens_list_the_live_ones_a_page_at_a_time(client, owner):
     assert first.status_code == 200
     assert {key: first.json()[key] for key in ("page", "page_size", "total")} == {
         "page": 1,
-        "page_size": 20,
-        "total": 22,
+        "page_size": PAGE,
+        "total": PAGE + 2,
     }
     assert first.json()["pages"] == 2
     assert [token["name"] for token in first.json()["items"]][:2] == [
-        "script 20",
-        "script 19",
+        f"script {PAGE}",
+        f"script {PAGE - 1}",
     ]
     assert [token["name"] for token in second.json()["items"]] == ["script 0", "live"]
     # and asked for, the revoked and expired ones too
     names = [token["name"] for token in everything.json()["items"]]
-    assert everything.json()["total"] == 24
+    assert everything.json()["total"] == PAGE + 4
     assert names[-3:] == ["expired", "revoked", "live"]
 
 
@@ -232,11 +236,12 @@ def test_the_api_document_declares_the_tokens_page(client):
     }
 
 
-def test_the_token_page_lists_live_tokens_a_page_at_a_time(owner):
-    # given a revoked token and 21 live ones
+def test_the_token_page_lists_live_tokens_a_page_at_a_time(owner, settings):
+    # given 3 a page, a revoked token and 4 live ones
+    settings.GROUPBUY_PAGE_SIZE = PAGE
     revoked, _ = services.api_token_create(actor=owner, name="revoked one")
     services.api_token_revoke(actor=owner, token_id=revoked.public_id)
-    for number in range(21):
+    for number in range(PAGE + 1):
         services.api_token_create(actor=owner, name=f"script {number}")
     client = Client()
     client.force_login(owner)
@@ -245,8 +250,8 @@ def test_the_token_page_lists_live_tokens_a_page_at_a_time(owner):
     first = client.get(url).content.decode()
     second = client.get(url + "?page=2").content.decode()
     everything = client.get(url + "?include_inactive=1&page=2").content.decode()
-    # then 20 a page, the revoked one left out unless asked for
-    assert first.count('id="token-tok_') == 20
+    # then 3 a page, the revoked one left out unless asked for
+    assert first.count('id="token-tok_') == PAGE
     assert 'id="page-next"' in first
     assert second.count('id="token-tok_') == 1
     assert "revoked one" not in first + second

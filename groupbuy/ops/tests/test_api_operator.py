@@ -187,18 +187,21 @@ def test_lookup_finds_merchants_by_name_and_number(operator):
         assert "merchants" not in refused.json()
 
 
-def test_lookup_pages_the_merchants_it_finds(operator):
-    # given 21 shops whose names hold "Fresh Mart", one more than a page
-    shops = [make_merchant(name=f"Fresh Mart {number:02d}") for number in range(21)]
+def test_lookup_pages_the_merchants_it_finds(operator, monkeypatch):
+    # given lists of 3 a page, and 4 shops whose names hold "Fresh Mart"
+    monkeypatch.setattr("groupbuy.ops.lookup.LIST_PAGE_SIZE", 3)
+    shops = [make_merchant(name=f"Fresh Mart {number:02d}") for number in range(4)]
     client = Client()
     url = "/api/operator/lookup?q=fresh+mart"
     # when the operator looks the name up, then asks for the second page
     first = client.get(url, headers=bearer(operator)).json()
     second = client.get(url + "&merchants_page=2", headers=bearer(operator)).json()
-    # then the first page gives 20 by name, the second the last, each the total
-    assert len(first["merchants"]) == 20
+    # then the first page gives 3 by name, the second the last, each the total
+    assert [row["id"] for row in first["merchants"]] == [
+        shop.public_id for shop in shops[:3]
+    ]
     assert [row["id"] for row in second["merchants"]] == [shops[-1].public_id]
-    assert first["merchants_total"] == second["merchants_total"] == 21
+    assert first["merchants_total"] == second["merchants_total"] == 4
 
 
 def test_lookup_lists_nothing_past_the_last_page_and_says_where_it_is(operator, order):

@@ -12,6 +12,13 @@ from groupbuy.pooling.tests.factories import make_promotion, make_request, make_
 
 pytestmark = pytest.mark.django_db
 EN = {"accept-language": "en"}
+# The page size here (GROUPBUY_PAGE_SIZE): a second page needs 4 rows, not 21.
+PAGE = 3
+
+
+@pytest.fixture(autouse=True)
+def _small_pages(settings):
+    settings.GROUPBUY_PAGE_SIZE = PAGE
 
 
 def _get(client, url, query=None) -> tuple[int, str]:
@@ -22,13 +29,13 @@ def _get(client, url, query=None) -> tuple[int, str]:
 
 
 def test_pooling_home_pages_my_requests_and_the_shops_each_on_its_own(client, shop):
-    # given a shop with 21 branches and 21 promotions running at all of them,
-    # and a shopper asking to pool at each promotion
+    # given a shop with 4 branches and 4 promotions running at all of them,
+    # and a shopper asking to pool at each promotion (3 a page)
     merchant, branch, owner, promotion = shop
-    for number in range(20):
+    for number in range(PAGE):
         Branch.objects.create(merchant=merchant, name=f"B{number}", address="2 Rd")
     promotions = [promotion] + [
-        make_promotion(merchant=merchant, owner=owner) for _n in range(20)
+        make_promotion(merchant=merchant, owner=owner) for _n in range(PAGE)
     ]
     shopper = make_user(preferred_language="en")
     for each in promotions:
@@ -39,7 +46,7 @@ def test_pooling_home_pages_my_requests_and_the_shops_each_on_its_own(client, sh
     first_queries, first = _get(client, "/pooling/")
     both = {"requests_page": 2, "branches_page": 2}
     second_queries, second = _get(client, "/pooling/", both)
-    # then each list shows 20, its own "Next" keeping the other's page, the
+    # then each list shows 3, its own "Next" keeping the other's page, the
     # second pages the one left of each, in as many queries
     lists = {
         "requests_page": 'class="row wrap request"',
@@ -57,9 +64,9 @@ def test_pooling_home_pages_my_requests_and_the_shops_each_on_its_own(client, sh
 
 
 def test_a_branchs_page_pages_its_promotions_keeping_the_product_search(client, shop):
-    # given a branch with 21 promotions running
+    # given a branch with 4 promotions running (3 a page)
     merchant, branch, owner, _promotion = shop
-    for _n in range(20):
+    for _n in range(PAGE):
         make_promotion(merchant=merchant, branch=branch, owner=owner)
     client.force_login(make_user(preferred_language="en"))
     url = f"/pooling/branches/{branch.public_id}/"
@@ -67,9 +74,9 @@ def test_a_branchs_page_pages_its_promotions_keeping_the_product_search(client, 
     _get(client, url, {"q": "tea"})  # warm up
     first_queries, first = _get(client, url, {"q": "tea"})
     second_queries, second = _get(client, url, {"q": "tea", "promotions_page": 2})
-    # then the first page lists 20 promotions, the second the last, its link
+    # then the first page lists 3 promotions, the second the last, its link
     # keeping the search, in as many queries
-    assert first.count('<div class="promotion"') == 20
+    assert first.count('<div class="promotion"') == PAGE
     assert 'id="promotions_page-next" href="?q=tea&amp;promotions_page=2"' in first
     assert second.count('<div class="promotion"') == 1
     assert second_queries == first_queries

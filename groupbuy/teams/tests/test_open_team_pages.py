@@ -12,13 +12,18 @@ from groupbuy.teams.services import team_open
 from groupbuy.teams.tests.factories import make_team_deal, make_user
 
 pytestmark = pytest.mark.django_db
+# The page size here (GROUPBUY_PAGE_SIZE): a second page needs 4 teams, not 21.
+PAGE = 3
 
 
 @pytest.fixture
-def many_teams():
-    """A team buy with 21 teams open, each by another shopper."""
+def many_teams(settings):
+    """A team buy with one team more than a page open, each by another shopper."""
+    settings.GROUPBUY_PAGE_SIZE = PAGE
     team_deal = make_team_deal(team_size=3, stock=50)
-    teams = [team_open(actor=make_user(), team_deal=team_deal).team for _ in range(21)]
+    teams = [
+        team_open(actor=make_user(), team_deal=team_deal).team for _ in range(PAGE + 1)
+    ]
     return team_deal, teams
 
 
@@ -26,19 +31,19 @@ def _listed(page: str) -> list[str]:
     return re.findall(r'<li class="open-team" data-team="([^"]+)"', page)
 
 
-def test_the_teams_page_lists_open_teams_twenty_at_a_time(client, many_teams):
-    # given a team buy with 21 open teams, all as close to completion
+def test_the_teams_page_lists_open_teams_a_page_at_a_time(client, many_teams):
+    # given a team buy with 4 open teams (3 a page), all as close to completion
     team_deal, teams = many_teams
     url = f"/teams/deals/{team_deal.deal.public_id}/"
     client.force_login(make_user(preferred_language="en"))
     # when a shopper opens its teams page
     first = client.get(url).content.decode()
-    # then it lists the first 20 (soonest to expire first) and leads to the rest
-    assert _listed(first) == [team.public_id for team in teams[:20]]
+    # then it lists the first 3 (soonest to expire first) and leads to the rest
+    assert _listed(first) == [team.public_id for team in teams[:PAGE]]
     assert 'id="page-next" href="?page=2"' in first
-    # and the second page lists the 21st
+    # and the second page lists the 4th
     second = client.get(url, {"page": 2}).content.decode()
-    assert _listed(second) == [teams[20].public_id]
+    assert _listed(second) == [teams[PAGE].public_id]
     assert 'id="page-previous"' in second
 
 
@@ -51,7 +56,7 @@ def _get(client, url, user=None):
 
 
 def test_the_api_pages_the_open_teams_as_the_page_does(client, many_teams):
-    # given a team buy with 21 open teams
+    # given a team buy with 4 open teams (3 a page)
     team_deal, teams = many_teams
     deal_id = team_deal.deal.public_id
     # when a client reads the team buy, then its open teams page by page
@@ -59,16 +64,16 @@ def test_the_api_pages_the_open_teams_as_the_page_does(client, many_teams):
     second = _get(client, f"/api/teams/deals/{deal_id}/teams?page=2").json()
     # then the team buy carries the first page and how many there are
     assert [t["team_id"] for t in detail["open_teams"]] == [
-        team.public_id for team in teams[:20]
+        team.public_id for team in teams[:PAGE]
     ]
-    assert detail["open_teams_total"] == 21
+    assert detail["open_teams_total"] == PAGE + 1
     # and the list pages through them all
-    assert [t["team_id"] for t in second["items"]] == [teams[20].public_id]
-    assert (second["page"], second["pages"], second["total"]) == (2, 2, 21)
+    assert [t["team_id"] for t in second["items"]] == [teams[PAGE].public_id]
+    assert (second["page"], second["pages"], second["total"]) == (2, 2, PAGE + 1)
 
 
 def test_anyone_may_list_a_team_buys_open_teams_but_not_their_own(client, many_teams):
-    # given a team buy with 21 open teams, one of them opened by its member
+    # given a team buy with 4 open teams, one of them opened by its member
     team_deal, teams = many_teams
     url = f"/api/teams/deals/{team_deal.deal.public_id}/teams?page_size=100"
     member = teams[0].opener
@@ -92,8 +97,8 @@ def test_anyone_may_list_a_team_buys_open_teams_but_not_their_own(client, many_t
         "another shop": 200,
         "member": 200,
     }
-    assert answers["another shop"].json()["total"] == 21
-    assert answers["member"].json()["total"] == 20
+    assert answers["another shop"].json()["total"] == PAGE + 1
+    assert answers["member"].json()["total"] == PAGE
     assert teams[0].public_id not in str(answers["member"].json()["items"])
 
 

@@ -1,4 +1,5 @@
-"""Lists that grow without end are paged (20 a page), not cut off: a shopper's
+"""Lists that grow without end are paged (GROUPBUY_PAGE_SIZE a page: 20, here
+3), not cut off: a shopper's
 teams and demands, the published demands, a merchant's team buys and their
 teams, the operator's erasure queue, the statements' differences and the
 merchants owed money."""
@@ -22,7 +23,13 @@ from groupbuy.teams.tests.factories import make_team_deal
 
 pytestmark = pytest.mark.django_db
 
-PAGE = 20
+# A small page: page 2 needs four of each row, not 21 (each a join or a payment).
+PAGE = 3
+
+
+@pytest.fixture(autouse=True)
+def _small_pages(settings):
+    settings.GROUPBUY_PAGE_SIZE = PAGE
 
 
 def _count(client, url: str, marker: str) -> int:

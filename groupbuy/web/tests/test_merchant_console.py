@@ -26,6 +26,13 @@ from groupbuy.deals.tests.factories import join_and_pay, make_deal
 
 pytestmark = pytest.mark.django_db
 Role = MerchantMembership.Role
+# The paging tests' page size: page 2 needs four rows, not 21 (each a join).
+PAGE = 3
+
+
+@pytest.fixture
+def small_pages(settings):
+    settings.GROUPBUY_PAGE_SIZE = PAGE
 
 
 def _login(user) -> Client:
@@ -97,15 +104,15 @@ def test_a_buyers_number_copied_from_the_list_finds_their_orders():
     assert list(found.context["orders"].items) == [paid]
 
 
-def test_the_order_list_pages_through_many_orders():
+def test_the_order_list_pages_through_many_orders(small_pages):
     merchant, owner = _member()
     deal = make_deal(merchant=merchant, stock=30)
-    for _ in range(21):
+    for _ in range(PAGE + 1):
         deal_join(actor=make_user(), deal=deal, quantity=1)
     first = owner.get(_url("merchant_orders", merchant)).content.decode()
     second = owner.get(_url("merchant_orders", merchant), {"page": 2})
     assert "Page 1 of 2" in first
-    assert first.count('id="merchant-order-ord') == 20
+    assert first.count('id="merchant-order-ord') == PAGE
     assert second.content.decode().count('id="merchant-order-ord') == 1
 
 
@@ -345,13 +352,15 @@ def test_the_sales_page_is_for_the_merchants_owners_only():
         assert client.get(url).status_code == 403, who
 
 
-def test_the_sales_page_pages_its_deals_keeping_the_period_and_totals_whole():
+def test_the_sales_page_pages_its_deals_keeping_the_period_and_totals_whole(
+    small_pages,
+):
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
 
-    # given 21 of the shop's deals sold today, one more than a page
+    # given 4 of the shop's deals sold today, one more than a page
     merchant, owner = _member()
-    deals = [make_deal(merchant=merchant) for _n in range(21)]
+    deals = [make_deal(merchant=merchant) for _n in range(PAGE + 1)]
     for deal in deals:
         join_and_pay(deal, quantity=1)
     url = _url("merchant_sales", merchant)
@@ -363,12 +372,12 @@ def test_the_sales_page_pages_its_deals_keeping_the_period_and_totals_whole():
         owner.get(url, period)
     with CaptureQueriesContext(connection) as second_queries:
         second = owner.get(url, {**period, "page": 2}).content.decode()
-    # then the first page lists 20 deals, the second the last, its link keeping
-    # the period, and both give the whole day's 21 orders in as many queries
-    assert first.count('<tr id="sales-deal-') == 20
+    # then the first page lists 3 deals, the second the last, its link keeping
+    # the period, and both give the whole day's 4 orders in as many queries
+    assert first.count('<tr id="sales-deal-') == PAGE
     assert second.count('<tr id="sales-deal-') == 1
     assert f'href="?date_from={today}&amp;date_to={today}&amp;page=2"' in first
-    assert '<div class="value" id="sales-total-orders">21</div>' in second
+    assert f'<div class="value" id="sales-total-orders">{PAGE + 1}</div>' in second
     assert len(second_queries) == len(first_queries)
 
 
@@ -414,16 +423,18 @@ def test_an_owner_invites_a_number_and_sees_the_invitation_masked():
     assert not StaffInvitation.objects.exists()
 
 
-def test_the_staff_page_pages_its_members_and_invitations_each_on_its_own():
+def test_the_staff_page_pages_its_members_and_invitations_each_on_its_own(
+    small_pages,
+):
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
 
-    # given a shop with 21 people on its staff and 21 open invitations
+    # given a shop with 4 people on its staff and 4 open invitations (3 a page)
     merchant, owner = _member()
-    for _n in range(20):
+    for _n in range(PAGE):
         make_merchant_member(merchant=merchant, role=Role.CASHIER)
     expires_at = timezone.now() + timedelta(days=7)
-    for number in range(21):
+    for number in range(PAGE + 1):
         StaffInvitation.objects.create(
             merchant=merchant,
             phone_hash=f"hash-{number}",
@@ -439,7 +450,7 @@ def test_the_staff_page_pages_its_members_and_invitations_each_on_its_own():
     with CaptureQueriesContext(connection) as second_queries:
         second = owner.get(url, {"invitations_page": 2, "staff_page": 2})
     second = second.content.decode()
-    # then each list shows 20, its own "Next" keeping the other's page, and the
+    # then each list shows 3, its own "Next" keeping the other's page, and the
     # second pages the one left of each, in as many queries
     lists = {
         "staff_page": '<tr id="staff-usr',
@@ -451,10 +462,10 @@ def test_the_staff_page_pages_its_members_and_invitations_each_on_its_own():
     assert len(second_queries) == len(first_queries)
 
 
-def test_a_role_refused_on_the_staff_pages_second_page_is_shown_there():
-    # given a shop's only owner, listed after its 20 cashiers, on the second page
+def test_a_role_refused_on_the_staff_pages_second_page_is_shown_there(small_pages):
+    # given a shop's only owner, listed after its 3 cashiers, on the second page
     merchant, owner = _member()
-    for _n in range(20):
+    for _n in range(PAGE):
         make_merchant_member(merchant=merchant, role=Role.CASHIER)
     me = MerchantMembership.objects.get(merchant=merchant, role=Role.OWNER).user
     page = owner.get(_url("merchant_staff", merchant), {"staff_page": 2})
@@ -472,11 +483,14 @@ def test_a_role_refused_on_the_staff_pages_second_page_is_shown_there():
     assert html.count('<details class="confirm" open>') == 1
 
 
-def test_a_member_removed_from_the_staff_pages_second_page_comes_back_to_it():
-    # given a shop with 21 cashiers, the last ones on the second page
+def test_a_member_removed_from_the_staff_pages_second_page_comes_back_to_it(
+    small_pages,
+):
+    # given a shop with 4 cashiers, the last ones on the second page (3 a page)
     merchant, owner = _member()
     cashiers = [
-        make_merchant_member(merchant=merchant, role=Role.CASHIER) for _n in range(21)
+        make_merchant_member(merchant=merchant, role=Role.CASHIER)
+        for _n in range(PAGE + 1)
     ]
     page = owner.get(_url("merchant_staff", merchant), {"staff_page": 2})
     html = page.content.decode()
@@ -491,11 +505,11 @@ def test_a_member_removed_from_the_staff_pages_second_page_comes_back_to_it():
     assert removed.url.endswith("?staff_page=2")
 
 
-def test_my_staff_invitations_are_paged_and_shown_to_no_one_else():
+def test_my_staff_invitations_are_paged_and_shown_to_no_one_else(small_pages):
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
 
-    # given 21 shops inviting 小王 to their staff, one more than a page
+    # given 4 shops inviting 小王 to their staff, one more than a page
     me = make_user(preferred_language="en")
     expires_at = timezone.now() + timedelta(days=7)
     invitations = [
@@ -507,7 +521,7 @@ def test_my_staff_invitations_are_paged_and_shown_to_no_one_else():
             role="cashier",
             expires_at=expires_at + timedelta(minutes=number),
         )
-        for number in range(21)
+        for number in range(PAGE + 1)
     ]
     url = reverse("web:staff_invitations")
     client = _login(me)
@@ -517,9 +531,9 @@ def test_my_staff_invitations_are_paged_and_shown_to_no_one_else():
         client.get(url)
     with CaptureQueriesContext(connection) as second_queries:
         second = client.get(url, {"page": 2}).content.decode()
-    # then the first page lists the 20 ending soonest, the second the last one,
+    # then the first page lists the 3 ending soonest, the second the last one,
     # in as many queries
-    assert first.count('<li class="row" id="staff-invitation-') == 20
+    assert first.count('<li class="row" id="staff-invitation-') == PAGE
     assert 'id="page-next" href="?page=2"' in first
     assert second.count('<li class="row" id="staff-invitation-') == 1
     assert f'id="staff-invitation-{invitations[-1].public_id}"' in second

@@ -118,12 +118,15 @@ def test_lookup_finds_a_shop_by_part_of_its_name_or_its_number(
     assert not AuditEntry.objects.filter(action__startswith="ops.lookup").exists()
 
 
-def test_lookup_pages_the_shops_it_finds_keeping_the_query(operator_client, db):
+def test_lookup_pages_the_shops_it_finds_keeping_the_query(
+    operator_client, db, monkeypatch
+):
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
 
-    # given 21 shops whose names hold "Fresh Mart", one more than a page
-    shops = [make_merchant(name=f"Fresh Mart {number:02d}") for number in range(21)]
+    # given lists of 3 a page, and 4 shops whose names hold "Fresh Mart"
+    monkeypatch.setattr("groupbuy.ops.lookup.LIST_PAGE_SIZE", 3)
+    shops = [make_merchant(name=f"Fresh Mart {number:02d}") for number in range(4)]
     url = reverse("web:operator_lookup")
     # when the operator looks the name up and follows "Next"
     first = operator_client.get(url, {"q": "fresh mart"}).content.decode()
@@ -132,9 +135,9 @@ def test_lookup_pages_the_shops_it_finds_keeping_the_query(operator_client, db):
     with CaptureQueriesContext(connection) as second_queries:
         second = operator_client.get(url, {"q": "fresh mart", "merchants_page": 2})
     second = second.content.decode()
-    # then the first page lists 20 by name, the second the last, its link
+    # then the first page lists 3 by name, the second the last, its link
     # keeping the query, in as many queries
-    assert first.count('<tr id="lookup-merchant-') == 20
+    assert first.count('<tr id="lookup-merchant-') == 3
     assert 'id="merchants_page-next" href="?q=fresh+mart&amp;merchants_page=2"' in first
     assert second.count('<tr id="lookup-merchant-') == 1
     assert f'id="lookup-merchant-{shops[-1].public_id}"' in second

@@ -51,9 +51,10 @@ def test_the_list_finds_products_by_name_gtin_or_brand_and_by_state(client):
     assert "Longjing tea" not in stopped and "Rice" not in stopped
 
 
-def test_the_list_pages_and_the_menu_links_it(client):
-    # given 21 products, one more than a page
-    for number in range(21):
+def test_the_list_pages_and_the_menu_links_it(client, settings):
+    # given 3 a page and 4 products, one more than a page
+    settings.GROUPBUY_PAGE_SIZE = 3
+    for number in range(4):
         make_product(name_zh=f"商品{number:02d}")
     client.force_login(_operator())
     # when the operator opens the list and its second page
