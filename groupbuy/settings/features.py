@@ -8,6 +8,9 @@ import os
 # the API's document shows the value its process started with). Tests set
 # fewer, so that a second page needs few rows.
 GROUPBUY_PAGE_SIZE = int(os.environ.get("GROUPBUY_PAGE_SIZE", "20"))
+# Messages a pool's or contact's chat shows at first and per "Earlier messages"
+# (and the API's when no limit is asked for), likewise.
+GROUPBUY_CHAT_PAGE_SIZE = int(os.environ.get("GROUPBUY_CHAT_PAGE_SIZE", "50"))
 # The name people read in the header, SMS, e-mails and the home-screen icon.
 GROUPBUY_SITE_NAME = os.environ.get("GROUPBUY_SITE_NAME", "").strip() or "groupbuy"
 # Where the More page's "Source code" link leads (AGPL-3.0 section 13). Empty: a

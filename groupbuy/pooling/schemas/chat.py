@@ -5,7 +5,9 @@ from __future__ import annotations
 from datetime import datetime
 
 from ninja import Schema
-from pydantic import Field
+from pydantic import Field, model_validator
+
+from groupbuy.pooling.selectors.common import CHAT_MAX_PAGE, chat_page_size
 
 
 class MessageIn(Schema):
@@ -33,4 +35,20 @@ class MessagesIn(Schema):
     before: str | None = Field(
         None, max_length=40, description="a message's id: the messages before it"
     )
-    limit: int = Field(50, ge=1, le=200, description="At most this many messages.")
+    limit: int = Field(
+        # The document's default: the setting when the process started.
+        chat_page_size(),
+        ge=1,
+        le=CHAT_MAX_PAGE,
+        description="At most this many messages.",
+    )
+
+    # A request that asks for no limit gets the setting as it is now (a test's
+    # small one included), not as it was when this class was made (a wrapper,
+    # as PageIn's: core.pagination).
+    @model_validator(mode="wrap")
+    @classmethod
+    def _limit_now(cls, data, handler):
+        if isinstance(data, dict) and "limit" not in data:
+            data = {**data, "limit": chat_page_size()}
+        return handler(data)

@@ -14,9 +14,9 @@ from groupbuy.pooling.selectors.carts import (
     shopping_profile,
 )
 from groupbuy.pooling.selectors.common import (
-    CHAT_PAGE,
     chat_author_key,
     chat_marked_mine,
+    chat_page_size,
 )
 from groupbuy.pooling.selectors.contacts import (
     buyer_rows,
@@ -56,7 +56,6 @@ from groupbuy.pooling.selectors.requests import (
 
 # Read from the pages, the API and the consumers as selectors.<name>.
 __all__ = [
-    "CHAT_PAGE",
     "PROFILE_REPORTS",
     "branch_get",
     "branches_for_reports",
@@ -71,6 +70,7 @@ __all__ = [
     "chat_label_for",
     "chat_label_in_each_language",
     "chat_marked_mine",
+    "chat_page_size",
     "contact_author_label",
     "contact_chat_history",
     "contact_get_for_user",

@@ -3,6 +3,7 @@ a chat's paging and its authors' keys (pools' and contact requests' alike)."""
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.db.models import Q
 from django.utils.translation import gettext as _
 
@@ -15,7 +16,14 @@ def not_found() -> PoolingError:
     return PoolingError("not_found", _("Not found."), status=404)
 
 
-CHAT_PAGE = 50  # messages a chat shows at first, and per "earlier messages"
+CHAT_MAX_PAGE = 200  # the most messages the API gives at once
+
+
+def chat_page_size() -> int:
+    """Return the messages a chat shows at first and per "earlier messages"
+    (``GROUPBUY_CHAT_PAGE_SIZE``, read at each call so that a test may set
+    fewer)."""
+    return max(1, min(settings.GROUPBUY_CHAT_PAGE_SIZE, CHAT_MAX_PAGE))
 
 
 def chat_author_key(*, room, user_id: int) -> str:
@@ -42,11 +50,13 @@ def message_author_key(message) -> str:
 
 
 def chat_page(
-    messages, author_of, *, room, before: str | None, limit: int
+    messages, author_of, *, room, before: str | None, limit: int | None
 ) -> list[dict]:
     """The last ``limit`` of ``messages`` (``room``'s), or the last ``limit``
     before the message ``before`` (its public id, 404 if not in the room),
-    oldest first."""
+    oldest first; ``limit`` None is ``chat_page_size()``."""
+    if limit is None:
+        limit = chat_page_size()
     if before is not None:
         anchor = messages.filter(public_id=before).first()
         if anchor is None:

@@ -15,7 +15,7 @@ from groupbuy.pooling.models import (
     ContactRequest,
     PoolingProfile,
 )
-from groupbuy.pooling.selectors.common import CHAT_PAGE, chat_page, not_found
+from groupbuy.pooling.selectors.common import chat_page, not_found
 
 
 def buyers_of_product(*, user, product_id: str, before, now=None):
@@ -142,7 +142,7 @@ def contact_author_label(*, contact: ContactRequest, user) -> str:
 
 
 def contact_chat_history(
-    *, contact: ContactRequest, before: str | None = None, limit: int = CHAT_PAGE
+    *, contact: ContactRequest, before: str | None = None, limit: int | None = None
 ) -> list[dict]:
     """An accepted (or ended) contact's last messages, or those before
     ``before``, oldest first."""

@@ -10,7 +10,7 @@ from django.utils.translation import gettext as _
 
 from groupbuy.accounts.personal_data import is_erased
 from groupbuy.pooling.models import ChatMessage, Pool, PoolMember, PoolRequest
-from groupbuy.pooling.selectors.common import CHAT_PAGE, chat_page, not_found
+from groupbuy.pooling.selectors.common import chat_page, not_found
 from groupbuy.realtime.language import in_each_language
 
 
@@ -150,7 +150,7 @@ def _member_phone(member: PoolMember, viewer, everyone_agreed: bool) -> str | No
 
 
 def chat_history(
-    *, pool: Pool, before: str | None = None, limit: int = CHAT_PAGE
+    *, pool: Pool, before: str | None = None, limit: int | None = None
 ) -> list[dict]:
     """A pool chat's last messages, or those before ``before``, oldest first."""
     labels = {member.user_id: member_label(member) for member in _with_seats(pool)}

@@ -105,8 +105,8 @@ def _chat_context(request, history, *, room) -> dict:
         "chat_me": me,
         # The form's key for its next message: sent twice, it is stored once.
         "chat_client_key": uuid.uuid4().hex,
-        "chat_page": selectors.CHAT_PAGE,
-        "chat_earlier": len(messages) >= selectors.CHAT_PAGE,
+        "chat_page": selectors.chat_page_size(),
+        "chat_earlier": len(messages) >= selectors.chat_page_size(),
     }
 
 
