@@ -565,42 +565,35 @@ def test_upgrading_links_the_products_already_in_reported_carts(planned):
 
 
 def test_a_long_contact_chat_shows_its_last_messages_and_links_the_earlier(
-    client, planned
+    client, planned, settings
 ):
+    # given chats of 5 messages a page (50 in production) and a chat of 7
+    settings.GROUPBUY_CHAT_PAGE_SIZE = 5
     asker, recipient = make_user(), planned["open"]
     contact_id = _ask(client, asker, planned)["id"]
     _answer(client, recipient, contact_id, True)
-    # (the first 53 written as rows: posting each through the API, which other
-    # tests check, cost ~0.1 s of CPU apiece)
-    contact = ContactRequest.objects.get(public_id=contact_id)
-    ContactMessage.objects.bulk_create(
-        ContactMessage(
-            contact=contact, author=(asker, recipient)[number % 2], body=f"n{number}:"
-        )
-        for number in range(53)
-    )
-    for number in range(53, 55):
+    for number in range(7):
         said = _say(client, (asker, recipient)[number % 2], contact_id, f"n{number}:")
         assert said.status_code == 201
-    # the API: the last 50, then the 5 before the first of them
+    # the API: the last 5, then the 2 before the first of them
     last = _read(client, asker, contact_id).json()
-    assert [m["body"] for m in last] == [f"n{n}:" for n in range(5, 55)]
+    assert [m["body"] for m in last] == [f"n{n}:" for n in range(2, 7)]
     earlier = client.get(
         f"/api/pooling/contacts/{contact_id}/messages",
         {"before": last[0]["id"]},
         headers=auth(recipient),
     ).json()
-    assert [m["body"] for m in earlier] == [f"n{n}:" for n in range(5)]
-    # the page: the last 50 and a link to the earlier ones, which works without
+    assert [m["body"] for m in earlier] == [f"n{n}:" for n in range(2)]
+    # the page: the last 5 and a link to the earlier ones, which works without
     # JavaScript and refuses a message of no chat of this contact
     client.force_login(recipient)
     page = client.get(f"/pooling/contacts/{contact_id}/").content.decode()
     assert 'id="chat-earlier"' in page
-    assert "n5:" in page and "n4:" not in page
+    assert "n2:" in page and "n1:" not in page
     older = client.get(
         f"/pooling/contacts/{contact_id}/", {"before": last[0]["id"]}
     ).content.decode()
-    assert "n4:" in older and "n5:" not in older
+    assert "n1:" in older and "n2:" not in older
     assert 'id="chat-earlier"' not in older
     missing = client.get(f"/pooling/contacts/{contact_id}/", {"before": "msg_none"})
     assert missing.status_code == 404
