@@ -170,6 +170,7 @@ def figure_charts(figures: dict) -> list:
             ],
             kind="bar",
             label_heading=_("Day"),
+            dom_id="pool-requests-chart",
         ),
         Chart(
             title=_("What shoppers saved in confirmed pools, per day"),
@@ -177,5 +178,6 @@ def figure_charts(figures: dict) -> list:
             series=[Series(_("Saving"), [day["saving_fen"] for day in days])],
             money=True,
             label_heading=_("Day"),
+            dom_id="pool-savings-chart",
         ),
     ]

@@ -69,10 +69,12 @@ def daily_charts(series) -> list[Chart]:
                 (_("Failed"), series.values("deals_failed")),
             ],
             kind="bar",
+            dom_id="deals-per-day-chart",
         ),
         chart(
             _("Success rate of closed group buys (%)"),
             [(_("Success rate (%)"), series.success_rates)],
+            dom_id="success-rate-chart",
         ),
         chart(
             _("Payments and refunds per day"),
@@ -86,6 +88,7 @@ def daily_charts(series) -> list[Chart]:
                 (_("Refunded"), series.values("refunded_fen")),
             ],
             money=True,
+            dom_id="payments-per-day-chart",
         ),
         chart(
             _("Orders and refunds per day"),
@@ -94,6 +97,7 @@ def daily_charts(series) -> list[Chart]:
                 (_("Refunds"), series.values("refunds")),
             ],
             kind="bar",
+            dom_id="orders-per-day-chart",
         ),
         chart(
             _("Snaps per day by answer"),
@@ -110,6 +114,7 @@ def daily_charts(series) -> list[Chart]:
                 ),
             ],
             kind="bar",
+            dom_id="snaps-per-day-chart",
         ),
         chart(
             _("Demand signals per day"),
@@ -118,6 +123,7 @@ def daily_charts(series) -> list[Chart]:
                 (_("Demand alerts raised"), series.values("demand_alerts")),
             ],
             kind="bar",
+            dom_id="demand-per-day-chart",
         ),
     ]
 
