@@ -147,6 +147,9 @@ LEFT_TO_SQLITE: dict[str, str] = {
     ),
     "groupbuy/clock/tests/test_consumers.py": "the clock's socket: no rows",
     "groupbuy/core/tests/test_body_limits.py": "a request's size, refused early",
+    "groupbuy/core/tests/test_lock_joins.py": (
+        "reads groupbuy's source for row locks over nullable joins; no database"
+    ),
     "groupbuy/core/tests/test_plugins.py": "an app's registrations",
     "groupbuy/core/tests/test_rolling_deploys.py": (
         "reads the migrations' operations, runs none"
