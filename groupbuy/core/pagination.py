@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from django.conf import settings
@@ -19,6 +20,20 @@ def default_page_size() -> int:
     as a default argument, so that a test may set a small page size and build a
     few rows for page 2."""
     return max(1, min(settings.GROUPBUY_PAGE_SIZE, MAX_PAGE_SIZE))
+
+
+def default_from_setting_now(field: str, current: Callable[[], int]):
+    """A schema validator that gives ``field``, when a request leaves it out,
+    the setting's value as it is now (``current()``; a test's small page
+    included), not as it was when the class was made. A wrapper: it runs
+    before Schema's own, which hides the dict from a "before" validator."""
+
+    def fill(cls, data, handler):
+        if isinstance(data, dict) and field not in data:
+            data = {**data, field: current()}
+        return handler(data)
+
+    return model_validator(mode="wrap")(classmethod(fill))
 
 
 @dataclass
@@ -126,15 +141,7 @@ class PageIn(Schema):
         description=f"Items a page, 1 to {MAX_PAGE_SIZE}.",
     )
 
-    # A request that asks for no page size gets the setting as it is now (a
-    # test's small one included), not as it was when this class was made. A
-    # wrapper: it runs before Schema's own, which hides the dict from a "before".
-    @model_validator(mode="wrap")
-    @classmethod
-    def _page_size_now(cls, data, handler):
-        if isinstance(data, dict) and "page_size" not in data:
-            data = {**data, "page_size": default_page_size()}
-        return handler(data)
+    _page_size_now = default_from_setting_now("page_size", default_page_size)
 
 
 class PageOut(Schema):

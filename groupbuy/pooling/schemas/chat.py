@@ -5,8 +5,9 @@ from __future__ import annotations
 from datetime import datetime
 
 from ninja import Schema
-from pydantic import Field, model_validator
+from pydantic import Field
 
+from groupbuy.core.pagination import default_from_setting_now
 from groupbuy.pooling.selectors.common import CHAT_MAX_PAGE, chat_page_size
 
 
@@ -43,12 +44,4 @@ class MessagesIn(Schema):
         description="At most this many messages.",
     )
 
-    # A request that asks for no limit gets the setting as it is now (a test's
-    # small one included), not as it was when this class was made (a wrapper,
-    # as PageIn's: core.pagination).
-    @model_validator(mode="wrap")
-    @classmethod
-    def _limit_now(cls, data, handler):
-        if isinstance(data, dict) and "limit" not in data:
-            data = {**data, "limit": chat_page_size()}
-        return handler(data)
+    _limit_now = default_from_setting_now("limit", chat_page_size)
